@@ -1,0 +1,165 @@
+//! The demo tenant: a small, believable deployment so a newcomer sees a populated console.
+//! Seeding is idempotent; each call hands out a fresh random password for the demo owner,
+//! so the login printed last is always the one that works.
+
+use rand::distributions::{Alphanumeric, DistString};
+use rand::rngs::OsRng;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use serde::Serialize;
+
+use super::entities::{membership, persona, space, tenant, user};
+use super::{Ctx, db};
+use crate::AppError;
+use crate::types::{PersonaId, Role, SpaceId, TenantId, UserId};
+
+pub const DEMO_EMAIL: &str = "demo@persona-console.local";
+const DEMO_TENANT: &str = "Northwind Demo";
+
+const SPACES: &[(&str, &str, &[(&str, &str, i16)])] = &[
+    (
+        "Customer Support",
+        "Front-line support for Northwind's online store.",
+        &[
+            ("Ava", "Support concierge: answers order questions and files tickets.", 2),
+            ("Milo", "Returns assistant: walks customers through returns in the sandbox.", 1),
+        ],
+    ),
+    (
+        "Back Office",
+        "Internal operations: orders, invoices and inventory.",
+        &[("Otto", "Order desk: reconciles orders with inventory and flags mismatches.", 1)],
+    ),
+];
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DemoLogin {
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DemoSpace {
+    pub id: SpaceId,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DemoPersona {
+    pub id: PersonaId,
+    pub name: String,
+    pub space_id: SpaceId,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Demo {
+    pub login: DemoLogin,
+    pub tenant_id: TenantId,
+    pub spaces: Vec<DemoSpace>,
+    pub personas: Vec<DemoPersona>,
+    /// True when this call created the tenant (false: it was there and kept).
+    #[serde(skip)]
+    pub created: bool,
+}
+
+/// Seeds the demo tenant if it is missing and sets a fresh password for its owner.
+pub async fn ensure_demo(ctx: &Ctx) -> Result<Demo, AppError> {
+    let password = Alphanumeric.sample_string(&mut OsRng, 20);
+    let hash = ctx.passwords.hash(password.clone()).await?;
+    let now = super::now();
+    let txn = db::begin_write(&ctx.db).await?;
+
+    let existing = user::Entity::find()
+        .filter(user::Column::Email.eq(DEMO_EMAIL))
+        .one(&txn)
+        .await?;
+    let created = existing.is_none();
+    let tenant_id = match existing {
+        Some(owner) => {
+            let tenant_id = membership::Entity::find()
+                .filter(membership::Column::UserId.eq(owner.id.as_str()))
+                .one(&txn)
+                .await?
+                .map(|m| m.tenant_id)
+                .ok_or_else(|| AppError::conflict("The demo account exists without a tenant; remove it first."))?;
+            let mut owner: user::ActiveModel = owner.into();
+            owner.password_hash = Set(hash);
+            owner.disabled = Set(false);
+            owner.update(&txn).await?;
+            TenantId::from_db(tenant_id)
+        }
+        None => {
+            let tenant_id = TenantId::new();
+            let user_id = UserId::new();
+            tenant::ActiveModel { id: Set(tenant_id.to_string()), name: Set(DEMO_TENANT.into()), created_at: Set(now) }
+                .insert(&txn)
+                .await?;
+            user::ActiveModel {
+                id: Set(user_id.to_string()),
+                email: Set(DEMO_EMAIL.into()),
+                display_name: Set("Dana Demo".into()),
+                password_hash: Set(hash),
+                disabled: Set(false),
+                created_at: Set(now),
+            }
+            .insert(&txn)
+            .await?;
+            membership::ActiveModel {
+                tenant_id: Set(tenant_id.to_string()),
+                user_id: Set(user_id.to_string()),
+                role: Set(Role::Owner.as_str().into()),
+                created_at: Set(now),
+            }
+            .insert(&txn)
+            .await?;
+            for (space_name, description, personas) in SPACES {
+                let space_id = SpaceId::new();
+                space::ActiveModel {
+                    id: Set(space_id.to_string()),
+                    tenant_id: Set(tenant_id.to_string()),
+                    name: Set((*space_name).into()),
+                    description: Set((*description).into()),
+                    created_at: Set(now),
+                }
+                .insert(&txn)
+                .await?;
+                for (name, role, stage) in *personas {
+                    persona::ActiveModel {
+                        id: Set(PersonaId::new().to_string()),
+                        space_id: Set(space_id.to_string()),
+                        name: Set((*name).into()),
+                        role_description: Set((*role).into()),
+                        stage: Set(*stage),
+                        status: Set("active".into()),
+                        created_at: Set(now),
+                    }
+                    .insert(&txn)
+                    .await?;
+                }
+            }
+            tenant_id
+        }
+    };
+
+    let spaces = space::Entity::find()
+        .filter(space::Column::TenantId.eq(tenant_id.as_str()))
+        .order_by_asc(space::Column::Name)
+        .all(&txn)
+        .await?;
+    let personas = persona::Entity::find()
+        .filter(persona::Column::SpaceId.is_in(spaces.iter().map(|s| s.id.clone())))
+        .order_by_asc(persona::Column::Name)
+        .all(&txn)
+        .await?;
+    txn.commit().await?;
+
+    Ok(Demo {
+        login: DemoLogin { email: DEMO_EMAIL.into(), password },
+        tenant_id,
+        spaces: spaces.into_iter().map(|s| DemoSpace { id: SpaceId::from_db(s.id), name: s.name }).collect(),
+        personas: personas
+            .into_iter()
+            .map(|p| DemoPersona { id: PersonaId::from_db(p.id), name: p.name, space_id: SpaceId::from_db(p.space_id) })
+            .collect(),
+        created,
+    })
+}

@@ -1,0 +1,8 @@
+//! sea-orm entities, one file a table. Only the domain layer touches these.
+
+pub mod membership;
+pub mod persona;
+pub mod session;
+pub mod space;
+pub mod tenant;
+pub mod user;

@@ -1,0 +1,39 @@
+//! The domain service layer (server only). Every rule of the product lives here:
+//! authorization, invariants, and the database writes. Server functions and HTTP
+//! handlers parse input, call one function from here, and format the result.
+
+pub mod actor;
+pub mod auth;
+pub mod authz;
+pub mod db;
+pub mod demo;
+pub mod entities;
+pub mod tenants;
+pub mod users;
+
+use std::sync::Arc;
+
+pub use actor::{Actor, ConsoleUser};
+
+/// What every service needs, cloned cheaply into axum state and Leptos context alike.
+#[derive(Clone, Debug)]
+pub struct Ctx {
+    pub db: sea_orm::DatabaseConnection,
+    pub passwords: Arc<auth::passwords::PasswordHasher>,
+    pub throttle: Arc<auth::throttle::LoginThrottle>,
+}
+
+impl Ctx {
+    pub fn new(db: sea_orm::DatabaseConnection) -> Result<Self, crate::AppError> {
+        Ok(Self {
+            db,
+            passwords: Arc::new(auth::passwords::PasswordHasher::new()?),
+            throttle: Arc::new(auth::throttle::LoginThrottle::default()),
+        })
+    }
+}
+
+/// Now, in UTC. One place, so tests and audit entries agree on the clock's source.
+pub fn now() -> time::OffsetDateTime {
+    time::OffsetDateTime::now_utc()
+}

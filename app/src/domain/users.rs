@@ -1,0 +1,104 @@
+//! Creating accounts from the command line (the first owner of an installation).
+
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+
+use super::auth::login::{MAX_EMAIL_LEN, normalize_email};
+use super::auth::password_policy::check_new_password;
+use super::entities::{membership, tenant, user};
+use super::{Ctx, db};
+use crate::AppError;
+use crate::types::{Role, TenantId, UserId};
+
+pub fn check_email(email: &str) -> Result<String, AppError> {
+    let email = normalize_email(email);
+    let valid_shape = match email.split_once('@') {
+        Some((local, domain)) => !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.'),
+        None => false,
+    };
+    if email.len() > MAX_EMAIL_LEN || !valid_shape || email.chars().any(char::is_whitespace) {
+        return Err(AppError::invalid("email", "Enter an email address like name@example.com."));
+    }
+    Ok(email)
+}
+
+pub fn check_name(field: &str, name: &str) -> Result<String, AppError> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(AppError::invalid(field, "must not be empty"));
+    }
+    if name.chars().count() > 120 {
+        return Err(AppError::invalid(field, "must be at most 120 characters"));
+    }
+    if name.chars().any(char::is_control) {
+        return Err(AppError::invalid(field, "must not contain control characters"));
+    }
+    Ok(name.to_string())
+}
+
+pub struct NewAdmin {
+    pub user_id: UserId,
+    pub tenant_id: TenantId,
+}
+
+/// Creates an owner account, in a new tenant of the given name.
+/// Only the operating-system user who runs the CLI can call this; there is no actor.
+pub async fn create_admin(ctx: &Ctx, email: &str, password: String, tenant_name: &str) -> Result<NewAdmin, AppError> {
+    let email = check_email(email)?;
+    let tenant_name = check_name("tenant", tenant_name)?;
+    check_new_password(&password, &email)?;
+    if user::Entity::find().filter(user::Column::Email.eq(email.as_str())).one(&ctx.db).await?.is_some() {
+        return Err(AppError::conflict(format!("An account for {email} already exists.")));
+    }
+    let hash = ctx.passwords.hash(password).await?;
+    let (user_id, tenant_id) = (UserId::new(), TenantId::new());
+    let now = super::now();
+    let txn = db::begin_write(&ctx.db).await?;
+    tenant::ActiveModel {
+        id: Set(tenant_id.to_string()),
+        name: Set(tenant_name),
+        created_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    user::ActiveModel {
+        id: Set(user_id.to_string()),
+        display_name: Set(email.split('@').next().unwrap_or_default().to_string()),
+        email: Set(email),
+        password_hash: Set(hash),
+        disabled: Set(false),
+        created_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    membership::ActiveModel {
+        tenant_id: Set(tenant_id.to_string()),
+        user_id: Set(user_id.to_string()),
+        role: Set(Role::Owner.as_str().to_string()),
+        created_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(NewAdmin { user_id, tenant_id })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_normalised_and_checked() {
+        assert_eq!(check_email("  Ann@Example.COM "), Ok("ann@example.com".into()));
+        for bad in ["", "ann", "ann@", "@example.com", "ann@example", "a n@example.com", &format!("{}@x.io", "a".repeat(260))] {
+            assert!(check_email(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn names_are_trimmed_and_bounded() {
+        assert_eq!(check_name("tenant", "  Acme "), Ok("Acme".into()));
+        assert!(check_name("tenant", "   ").is_err());
+        assert!(check_name("tenant", &"x".repeat(121)).is_err());
+        assert!(check_name("tenant", "a\u{0}b").is_err());
+    }
+}

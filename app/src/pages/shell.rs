@@ -1,0 +1,78 @@
+//! The signed-in frame: header with who and where, navigation, and the page.
+
+use leptos::prelude::*;
+use leptos_router::components::{A, Outlet};
+
+use crate::components::{ErrorNotice, Loading};
+use crate::server_fns::session::get_session_view;
+
+const NAV: &[(&str, &str)] = &[
+    ("/", "Overview"),
+    ("/spaces", "Spaces"),
+    ("/personas", "Personas"),
+    ("/capabilities", "Capabilities"),
+    ("/rollout", "Rollout"),
+    ("/review", "Review queue"),
+    ("/kill-switches", "Kill-switches"),
+    ("/activity", "Activity"),
+    ("/audit", "Audit"),
+    ("/evaluation", "Evaluation"),
+];
+
+#[component]
+pub fn Shell() -> impl IntoView {
+    let session = Resource::new(|| (), |_| get_session_view());
+    let nav_open = RwSignal::new(false);
+
+    view! {
+        <a class="skip-link" href="#main">"Skip to content"</a>
+        <header class="topbar">
+            <button
+                type="button"
+                class="nav-toggle button-secondary"
+                aria-controls="primary-nav"
+                aria-expanded=move || nav_open.get().to_string()
+                on:click=move |_| nav_open.update(|o| *o = !*o)
+            >
+                "Menu"
+            </button>
+            <a class="brand" href="/"><span class="brand-mark" aria-hidden="true">"◆"</span>" Persona Console"</a>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match session.await {
+                        Ok(Some(s)) => view! {
+                            <div class="whoami">
+                                <span class="tenant" title="Tenant">{s.tenant_name}</span>
+                                <span class="user">{s.display_name}" · "<span class="role">{s.role.label()}</span></span>
+                                <form method="post" action="/auth/logout">
+                                    <button type="submit" class="button-secondary">"Sign out"</button>
+                                </form>
+                            </div>
+                        }.into_any(),
+                        _ => view! { <a class="whoami" href="/login">"Sign in"</a> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </header>
+        <div class="layout">
+            <nav id="primary-nav" class="sidebar" class:open=move || nav_open.get() aria-label="Primary">
+                <ul>
+                    {NAV.iter().map(|(href, label)| view! {
+                        <li><A href=*href exact=true>{*label}</A></li>
+                    }).collect_view()}
+                </ul>
+            </nav>
+            <main id="main" class="content" tabindex="-1">
+                <Suspense fallback=|| view! { <Loading what="your session" /> }>
+                    {move || Suspend::new(async move {
+                        match session.await {
+                            Ok(Some(_)) => view! { <Outlet /> }.into_any(),
+                            Ok(None) => view! { <ErrorNotice error=crate::AppError::Unauthenticated /> }.into_any(),
+                            Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </main>
+        </div>
+    }
+}

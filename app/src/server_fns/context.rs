@@ -1,0 +1,31 @@
+//! Where server functions find the domain context and the signed-in actor.
+
+use leptos::prelude::use_context;
+
+use crate::AppError;
+use crate::domain::{Actor, Ctx};
+
+pub fn ctx() -> Result<Ctx, AppError> {
+    use_context::<Ctx>().ok_or_else(|| {
+        tracing::error!("domain context missing from the Leptos context");
+        AppError::Internal
+    })
+}
+
+/// The actor the auth layer put on this request, or `Unauthenticated`.
+pub fn actor() -> Result<Actor, AppError> {
+    use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<Actor>().cloned())
+        .ok_or(AppError::Unauthenticated)
+}
+
+/// Gives a failed server function the HTTP status of its error (server functions answer
+/// 500 for every error otherwise), so clients and logs see 401, 403, 404… as they are.
+pub fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let Err(error) = &result {
+        if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+            res.set_status(error.status());
+        }
+    }
+    result
+}

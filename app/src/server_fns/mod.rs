@@ -1,0 +1,9 @@
+//! Server functions: thin. Each parses, calls the domain service of the same name, and
+//! returns the result. Every one is a public HTTP endpoint (POST only), so every one goes
+//! through the domain's authorization.
+
+pub mod session;
+pub mod tenants;
+
+#[cfg(feature = "ssr")]
+pub(crate) mod context;

@@ -1,0 +1,18 @@
+//! The schema, forward-only: one file a change, each runs on SQLite and PostgreSQL.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261128_000001_accounts;
+mod m20261128_000002_spaces_personas;
+
+pub struct Migrator;
+
+#[sea_orm_migration::async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261128_000001_accounts::Migration),
+            Box::new(m20261128_000002_spaces_personas::Migration),
+        ]
+    }
+}

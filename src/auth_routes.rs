@@ -1,0 +1,114 @@
+//! POST /auth/login and POST /auth/logout: plain form posts, so they work before (or
+//! without) hydration. Thin: the rules are in `app::domain::auth`.
+
+use axum::extract::State;
+use axum::extract::rejection::FormRejection;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use app::AppError;
+use app::domain::auth::login::login as domain_login;
+use app::domain::auth::session_auth::SESSION_KEY;
+
+use crate::middleware::client_ip::ClientIp;
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+/// Only a path on this site: never `//evil.example` or `https://…` (no open redirect).
+fn safe_next(next: &str) -> &str {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next
+    } else {
+        "/"
+    }
+}
+
+fn back_to_login(error: &AppError, next: &str) -> Response {
+    let code = match error {
+        AppError::Invalid { field, message } if message.contains("too long") => {
+            let _ = field;
+            "too_long".to_string()
+        }
+        AppError::Invalid { field, .. } if field == "email" => "missing_email".into(),
+        AppError::Invalid { .. } => "missing_password".into(),
+        AppError::RateLimited { retry_after_secs } => format!("rate_limited&retry={retry_after_secs}"),
+        AppError::InvalidCredentials => "invalid_credentials".into(),
+        AppError::Conflict { .. } => "no_tenant".into(),
+        AppError::Unavailable => "unavailable".into(),
+        _ => "failed".into(),
+    };
+    let mut target = format!("/login?error={code}");
+    if next != "/" {
+        target.push_str("&next=");
+        target.push_str(&next.replace('%', "%25").replace('&', "%26").replace('#', "%23"));
+    }
+    let mut response = Redirect::to(&target).into_response();
+    // The status says what happened too, for scripts and tests; browsers follow the 303.
+    if let AppError::RateLimited { retry_after_secs } = error {
+        if let Ok(v) = retry_after_secs.to_string().parse() {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+        }
+    }
+    response
+}
+
+pub async fn login(State(state): State<AppState>, ClientIp(ip): ClientIp, session: Session, form: Result<Form<LoginForm>, FormRejection>) -> Response {
+    let Form(form) = match form {
+        Ok(form) => form,
+        Err(rejection) => {
+            // Our error body, with axum's status (400, 413 or 415), which says what was wrong.
+            let err = AppError::Request { message: "the sign-in form could not be read".into() };
+            let mut response = err.into_response();
+            *response.status_mut() = rejection.status();
+            return response;
+        }
+    };
+    let next = safe_next(&form.next).to_string();
+    match domain_login(&state.ctx, &form.email, &form.password, ip).await {
+        Ok(auth) => {
+            // A new id at the privilege change: a planted or leaked pre-login id is useless.
+            let stored = async {
+                session.cycle_id().await?;
+                session.insert(SESSION_KEY, auth).await
+            };
+            if let Err(e) = stored.await {
+                tracing::error!(error = %e, "could not store the session");
+                return back_to_login(&AppError::Unavailable, &next);
+            }
+            Redirect::to(&next).into_response()
+        }
+        Err(error) => back_to_login(&error, &next),
+    }
+}
+
+pub async fn logout(session: Session) -> Response {
+    if let Err(e) = session.flush().await {
+        tracing::error!(error = %e, "could not end the session");
+        return AppError::Unavailable.into_response();
+    }
+    Redirect::to("/login?status=signed_out").into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_never_leaves_the_site() {
+        assert_eq!(safe_next("/spaces"), "/spaces");
+        for bad in ["//evil.example", "https://evil.example", "", "evil", "/\\evil.example"] {
+            assert_eq!(safe_next(bad), "/", "{bad}");
+        }
+    }
+}

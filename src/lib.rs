@@ -1,0 +1,12 @@
+//! The server shell of Persona Console: configuration, the HTTP surface, sessions and the
+//! command line. The product's rules live in `app::domain`.
+
+pub mod assets;
+pub mod auth_routes;
+pub mod config;
+pub mod health;
+pub mod middleware;
+pub mod router;
+pub mod server;
+pub mod sessions;
+pub mod state;

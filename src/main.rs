@@ -1,0 +1,106 @@
+//! `persona-console`: serve the console, migrate, create the first owner, seed the demo.
+
+use clap::{Parser, Subcommand};
+use std::io::{BufRead, IsTerminal};
+use std::process::ExitCode;
+
+use app::domain::Ctx;
+use persona_console::config::{DEFAULT_DATABASE_URL, ServeArgs, database_url};
+use persona_console::server;
+
+#[derive(Parser)]
+#[command(name = "persona-console", version, about = "The control plane for AI personas in production")]
+struct Cli {
+    /// sqlite://PATH (created if missing) or postgres://USER@HOST/DB.
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true)]
+    database_url: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the console (and, later, the runtime API).
+    Serve(ServeArgs),
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Create an owner account in a new tenant. The password is read from a prompt, or
+    /// from the first line of standard input when it is not a terminal; never from argv.
+    CreateAdmin {
+        #[arg(long)]
+        email: String,
+        /// Name of the tenant the owner gets.
+        #[arg(long, default_value = "My organisation")]
+        tenant: String,
+    },
+    /// Seed the demo tenant if missing, set a fresh demo password, and print the login.
+    Demo {
+        /// Print machine-readable JSON (for scripts and outside test clients).
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn read_password() -> Result<String, String> {
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password: ").map_err(|e| e.to_string())?;
+        let again = rpassword::prompt_password("Password (again): ").map_err(|e| e.to_string())?;
+        if first != again {
+            return Err("the two passwords differ".into());
+        }
+        Ok(first)
+    } else {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line).map_err(|e| e.to_string())?;
+        Ok(line.trim_end_matches(['\n', '\r']).to_string())
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+    let database = database_url(&cli.database_url)?;
+    match cli.command {
+        Command::Serve(args) => server::serve(database, args).await,
+        Command::Migrate => {
+            server::open_database(&database).await?;
+            println!("Database is up to date.");
+            Ok(())
+        }
+        Command::CreateAdmin { email, tenant } => {
+            let password = read_password()?;
+            let ctx = Ctx::new(server::open_database(&database).await?).map_err(|e| e.to_string())?;
+            let created = app::domain::users::create_admin(&ctx, &email, password, &tenant)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("Created owner {email} in tenant {tenant} ({}).", created.tenant_id);
+            Ok(())
+        }
+        Command::Demo { json } => {
+            let ctx = Ctx::new(server::open_database(&database).await?).map_err(|e| e.to_string())?;
+            let demo = app::domain::demo::ensure_demo(&ctx).await.map_err(|e| e.to_string())?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&demo).map_err(|e| e.to_string())?);
+            } else {
+                server::print_demo_login(&demo, "127.0.0.1:3000".parse().map_err(|_| "address")?);
+            }
+            Ok(())
+        }
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,tower_sessions=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(Cli::parse()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("persona-console: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

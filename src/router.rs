@@ -1,0 +1,91 @@
+//! The whole HTTP surface, composed once: pages, server functions, sign-in, health, and
+//! the layers around them.
+
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::StatusCode;
+use axum::middleware::{Next, from_fn, from_fn_with_state};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, generate_route_list, handle_server_fns_with_context};
+use time::Duration;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+use app::domain::auth::session_auth::IDLE_TIMEOUT_SECS;
+use app::{App, AppError, shell};
+
+use crate::middleware::{auth, csrf, headers};
+use crate::sessions::DbSessionStore;
+use crate::state::AppState;
+use crate::{auth_routes, health};
+
+/// Every request body, on every route, is at most this large.
+pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
+pub const SESSION_COOKIE: &str = "persona_session";
+
+/// What Leptos renders and server functions run with: the domain context and a fresh
+/// CSP nonce per response.
+fn leptos_context(ctx: app::domain::Ctx) -> impl Fn() + Clone + Send + Sync + 'static {
+    move || {
+        provide_context(ctx.clone());
+        leptos::nonce::provide_nonce();
+    }
+}
+
+/// Reads the whole body up front, so a body over the limit is answered 413 here, whether
+/// or not it declared its length (a streamed one would otherwise fail inside a handler).
+async fn limit_body(request: Request<Body>, next: Next) -> Response {
+    let (parts, body) = request.into_parts();
+    match axum::body::to_bytes(body, BODY_LIMIT_BYTES).await {
+        Ok(bytes) => next.run(Request::from_parts(parts, Body::from(bytes))).await,
+        Err(_) => {
+            let mut response = AppError::Request { message: format!("the request body is over {} KiB", BODY_LIMIT_BYTES / 1024) }.into_response();
+            *response.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
+            response
+        }
+    }
+}
+
+async fn server_fn_handler(State(state): State<AppState>, request: Request<Body>) -> impl IntoResponse {
+    handle_server_fns_with_context(leptos_context(state.ctx.clone()), request).await
+}
+
+pub fn build(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let options = state.leptos_options.clone();
+    let sessions = SessionManagerLayer::new(DbSessionStore::new(state.ctx.db.clone()))
+        .with_name(SESSION_COOKIE)
+        .with_http_only(true)
+        .with_same_site(SameSite::Strict)
+        .with_secure(state.web.secure_cookies)
+        .with_path("/")
+        // Saved on every request, so the idle timeout counts from the last request.
+        .with_always_save(true)
+        .with_expiry(Expiry::OnInactivity(Duration::seconds(IDLE_TIMEOUT_SECS)));
+
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/auth/login", post(auth_routes::login))
+        .route("/auth/logout", post(auth_routes::logout))
+        // Server functions answer POST only: no GET encoding can change anything.
+        .route("/api/{*fn_name}", post(server_fn_handler))
+        .leptos_routes_with_context(&state, routes, leptos_context(state.ctx.clone()), move || shell(options.clone()))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(from_fn_with_state(state.clone(), auth::load_session_actor))
+        .layer(sessions)
+        .layer(from_fn_with_state(state.clone(), csrf::reject_cross_site))
+        .layer(from_fn_with_state(state.clone(), headers::security_headers))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
+        .layer(from_fn(limit_body))
+        // Refuses a declared Content-Length over the limit before reading anything.
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+

@@ -1,0 +1,112 @@
+//! Starting the console: connect, migrate, optionally seed the demo, serve until a signal.
+
+use leptos::config::LeptosOptions;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use app::domain::Ctx;
+use app::domain::db::{self, DatabaseUrl};
+
+use crate::assets::{OUTPUT_NAME, find_site_dir};
+use crate::config::{ServeArgs, WebConfig};
+use crate::sessions::DbSessionStore;
+use crate::state::AppState;
+
+pub fn leptos_options(site_root: &str, addr: SocketAddr) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name(OUTPUT_NAME)
+        .site_root(site_root)
+        .site_pkg_dir("pkg")
+        .site_addr(addr)
+        .build()
+}
+
+/// Connects and brings the schema up to date.
+pub async fn open_database(url: &DatabaseUrl) -> Result<sea_orm::DatabaseConnection, String> {
+    let conn = db::connect(url)
+        .await
+        .map_err(|e| format!("cannot open the database at {}: {e}", db::redact(url.url())))?;
+    db::migrate(&conn).await.map_err(|e| format!("cannot migrate the database: {e}"))?;
+    Ok(conn)
+}
+
+pub fn print_demo_login(demo: &app::domain::demo::Demo, addr: SocketAddr) {
+    println!();
+    println!("  Persona Console demo tenant is ready.");
+    println!("  Open   http://{addr}/");
+    println!("  Email     {}", demo.login.email);
+    println!("  Password  {}", demo.login.password);
+    println!("  (a fresh password is set each time the demo is started)");
+    println!();
+}
+
+pub async fn serve(database: DatabaseUrl, args: ServeArgs) -> Result<(), String> {
+    let web = WebConfig::from_args(&args)?;
+    let site = find_site_dir(args.site_dir.as_deref())?;
+    let conn = open_database(&database).await?;
+    let ctx = Ctx::new(conn.clone()).map_err(|e| e.to_string())?;
+    if args.demo {
+        let demo = app::domain::demo::ensure_demo(&ctx).await.map_err(|e| format!("cannot seed the demo: {e}"))?;
+        print_demo_login(&demo, args.addr);
+    } else if db::is_empty(&conn).await.map_err(|e| e.to_string())? {
+        println!("  The database has no tenants yet. Create the first owner with:");
+        println!("    persona-console create-admin --email you@example.com");
+        println!("  or start with --demo for a populated demo tenant.");
+    }
+
+    let state = AppState {
+        leptos_options: leptos_options(&site.to_string_lossy(), args.addr),
+        ctx,
+        web: Arc::new(web),
+    };
+    spawn_session_sweeper(DbSessionStore::new(conn));
+    let app = crate::router::build(state);
+    let listener = tokio::net::TcpListener::bind(args.addr)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
+    tracing::info!(addr = %args.addr, site = %site.display(), "serving Persona Console");
+    println!("  Serving on http://{}/  (Ctrl-C to stop)", args.addr);
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| format!("server error: {e}"))
+}
+
+fn spawn_session_sweeper(store: DbSessionStore) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            match store.delete_expired().await {
+                Ok(n) if n > 0 => tracing::debug!(removed = n, "expired sessions removed"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "could not remove expired sessions"),
+            }
+        }
+    });
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
