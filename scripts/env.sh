@@ -8,8 +8,6 @@
 export PERSONA_CACHE="${PERSONA_CACHE:-$HOME/.cache/persona-console}"
 export PERSONA_TOOLS="${PERSONA_TOOLS:-$PERSONA_CACHE/tools}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
-# The site sits next to the binaries: <target>/site, found by the release binary itself.
-export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-$CARGO_TARGET_DIR/site}"
 
 if [ -z "${PERSONA_ROUTE:-}" ]; then
   if command -v rustup >/dev/null 2>&1 && rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# `make bench`: login verify time, time to first byte of the login page under a fixed
+# request rate, and the wasm bundle size. Prints figures for docs/benchmarks.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/env.sh
+bin="$CARGO_TARGET_DIR/release/persona-console"
+command -v brotli >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq brotli >/dev/null; }
+
+echo "== login verify (argon2id m=19456,t=2,p=1; median of 20)"
+cargo bench -p persona-console --bench login_verify 2>/dev/null | grep login_verify
+
+echo "== login page: TTFB at a fixed 20 requests/s for 15 s (one client, loopback)"
+work=$(mktemp -d)
+port=3199
+DATABASE_URL="sqlite://$work/bench.db" "$bin" serve --addr "127.0.0.1:$port" >"$work/server.log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
+for _ in $(seq 1 50); do curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
+for i in $(seq 1 300); do
+  start=$(date +%s%N)
+  curl -s -o /dev/null -w '%{time_starttransfer}\n' "http://127.0.0.1:$port/login" >>"$work/ttfb.txt"
+  # Hold the rate at 20/s: sleep what is left of this request's 50 ms slot.
+  left=$(( 50000000 - ($(date +%s%N) - start) ))
+  [ "$left" -gt 0 ] && sleep "0.$(printf '%09d' "$left")"
+done
+sort -n "$work/ttfb.txt" | awk '{ v[NR] = $1 * 1000 } END {
+  printf "login_page_ttfb_ms p50=%.2f p99=%.2f max=%.2f n=%d\n", v[int(NR*0.5)], v[int(NR*0.99)], v[NR], NR }'
+
+echo "== wasm bundle (release)"
+wasm="$CARGO_TARGET_DIR/site/pkg/persona-console.wasm"
+raw=$(stat -c %s "$wasm")
+br=$(brotli -c -q 11 "$wasm" | wc -c)
+echo "wasm_raw_bytes=$raw wasm_brotli_bytes=$br brotli_ratio=$(awk -v r="$raw" -v b="$br" 'BEGIN { printf "%.3f", b / r }')"
