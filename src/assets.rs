@@ -17,14 +17,20 @@ pub fn find_site_dir(explicit: Option<&Path>) -> Result<PathBuf, String> {
         return if looks_built(dir) {
             Ok(dir.to_path_buf())
         } else {
-            Err(format!("{} holds no built site (pkg/{OUTPUT_NAME}.js is missing)", dir.display()))
+            Err(format!(
+                "{} holds no built site (pkg/{OUTPUT_NAME}.js is missing)",
+                dir.display()
+            ))
         };
     }
     let mut candidates: Vec<PathBuf> = Vec::new();
     if let Ok(dir) = std::env::var("LEPTOS_SITE_ROOT") {
         candidates.push(PathBuf::from(dir));
     }
-    if let Some(bin_dir) = std::env::current_exe().ok().and_then(|p| p.parent().map(Path::to_path_buf)) {
+    if let Some(bin_dir) = std::env::current_exe()
+        .ok()
+        .and_then(|p| p.parent().map(Path::to_path_buf))
+    {
         candidates.push(bin_dir.join("..").join("site"));
         candidates.push(bin_dir.join("site"));
     }

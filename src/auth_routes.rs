@@ -1,10 +1,10 @@
 //! POST /auth/login and POST /auth/logout: plain form posts, so they work before (or
 //! without) hydration. Thin: the rules are in `app::domain::auth`.
 
+use axum::Form;
 use axum::extract::State;
 use axum::extract::rejection::FormRejection;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -42,7 +42,9 @@ fn back_to_login(error: &AppError, next: &str) -> Response {
         }
         AppError::Invalid { field, .. } if field == "email" => "missing_email".into(),
         AppError::Invalid { .. } => "missing_password".into(),
-        AppError::RateLimited { retry_after_secs } => format!("rate_limited&retry={retry_after_secs}"),
+        AppError::RateLimited { retry_after_secs } => {
+            format!("rate_limited&retry={retry_after_secs}")
+        }
         AppError::InvalidCredentials => "invalid_credentials".into(),
         AppError::Conflict { .. } => "no_tenant".into(),
         AppError::Unavailable => "unavailable".into(),
@@ -51,24 +53,38 @@ fn back_to_login(error: &AppError, next: &str) -> Response {
     let mut target = format!("/login?error={code}");
     if next != "/" {
         target.push_str("&next=");
-        target.push_str(&next.replace('%', "%25").replace('&', "%26").replace('#', "%23"));
+        target.push_str(
+            &next
+                .replace('%', "%25")
+                .replace('&', "%26")
+                .replace('#', "%23"),
+        );
     }
     let mut response = Redirect::to(&target).into_response();
     // The status says what happened too, for scripts and tests; browsers follow the 303.
     if let AppError::RateLimited { retry_after_secs } = error {
         if let Ok(v) = retry_after_secs.to_string().parse() {
-            response.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, v);
         }
     }
     response
 }
 
-pub async fn login(State(state): State<AppState>, ClientIp(ip): ClientIp, session: Session, form: Result<Form<LoginForm>, FormRejection>) -> Response {
+pub async fn login(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    session: Session,
+    form: Result<Form<LoginForm>, FormRejection>,
+) -> Response {
     let Form(form) = match form {
         Ok(form) => form,
         Err(rejection) => {
             // Our error body, with axum's status (400, 413 or 415), which says what was wrong.
-            let err = AppError::Request { message: "the sign-in form could not be read".into() };
+            let err = AppError::Request {
+                message: "the sign-in form could not be read".into(),
+            };
             let mut response = err.into_response();
             *response.status_mut() = rejection.status();
             return response;
@@ -107,7 +123,13 @@ mod tests {
     #[test]
     fn next_never_leaves_the_site() {
         assert_eq!(safe_next("/spaces"), "/spaces");
-        for bad in ["//evil.example", "https://evil.example", "", "evil", "/\\evil.example"] {
+        for bad in [
+            "//evil.example",
+            "https://evil.example",
+            "",
+            "evil",
+            "/\\evil.example",
+        ] {
             assert_eq!(safe_next(bad), "/", "{bad}");
         }
     }

@@ -29,7 +29,12 @@ pub struct ServeArgs {
     #[arg(long, env = "PERSONA_PUBLIC_URL")]
     pub public_url: Option<String>,
     /// Whether the session cookie carries `Secure` (only sent over https).
-    #[arg(long, env = "PERSONA_SECURE_COOKIES", value_enum, default_value = "auto")]
+    #[arg(
+        long,
+        env = "PERSONA_SECURE_COOKIES",
+        value_enum,
+        default_value = "auto"
+    )]
     pub secure_cookies: SecureCookies,
     /// Use the first X-Forwarded-For address as the client's (only behind a proxy you run).
     #[arg(long, env = "PERSONA_TRUST_FORWARDED_FOR", default_value_t = false)]
@@ -52,7 +57,9 @@ pub struct WebConfig {
 impl WebConfig {
     pub fn from_args(args: &ServeArgs) -> Result<Self, String> {
         let public_origin = args.public_url.as_deref().map(parse_origin).transpose()?;
-        let https = public_origin.as_deref().is_some_and(|o| o.starts_with("https://"));
+        let https = public_origin
+            .as_deref()
+            .is_some_and(|o| o.starts_with("https://"));
         let secure_cookies = match args.secure_cookies {
             SecureCookies::Auto => https,
             SecureCookies::On => true,
@@ -121,8 +128,16 @@ mod tests {
     fn an_https_public_url_turns_on_secure_cookies_and_hsts() -> Result<(), String> {
         let web = WebConfig::from_args(&args(&["--public-url", "https://Console.Example.com/x"]))?;
         assert!(web.secure_cookies && web.hsts);
-        assert_eq!(web.public_origin.as_deref(), Some("https://console.example.com"));
-        let off = WebConfig::from_args(&args(&["--public-url", "https://c.example.com", "--secure-cookies", "off"]))?;
+        assert_eq!(
+            web.public_origin.as_deref(),
+            Some("https://console.example.com")
+        );
+        let off = WebConfig::from_args(&args(&[
+            "--public-url",
+            "https://c.example.com",
+            "--secure-cookies",
+            "off",
+        ]))?;
         assert!(!off.secure_cookies && off.hsts);
         Ok(())
     }

@@ -1,8 +1,8 @@
 //! Liveness and readiness, for load balancers and orchestrators.
 
+use axum::Json;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use serde_json::json;
 
 use crate::state::AppState;

@@ -9,7 +9,11 @@ use persona_console::config::{DEFAULT_DATABASE_URL, ServeArgs, database_url};
 use persona_console::server;
 
 #[derive(Parser)]
-#[command(name = "persona-console", version, about = "The control plane for AI personas in production")]
+#[command(
+    name = "persona-console",
+    version,
+    about = "The control plane for AI personas in production"
+)]
 struct Cli {
     /// sqlite://PATH (created if missing) or postgres://USER@HOST/DB.
     #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true)]
@@ -51,7 +55,10 @@ fn read_password() -> Result<String, String> {
         Ok(first)
     } else {
         let mut line = String::new();
-        std::io::stdin().lock().read_line(&mut line).map_err(|e| e.to_string())?;
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .map_err(|e| e.to_string())?;
         Ok(line.trim_end_matches(['\n', '\r']).to_string())
     }
 }
@@ -67,18 +74,28 @@ async fn run(cli: Cli) -> Result<(), String> {
         }
         Command::CreateAdmin { email, tenant } => {
             let password = read_password()?;
-            let ctx = Ctx::new(server::open_database(&database).await?).map_err(|e| e.to_string())?;
+            let ctx =
+                Ctx::new(server::open_database(&database).await?).map_err(|e| e.to_string())?;
             let created = app::domain::users::create_admin(&ctx, &email, password, &tenant)
                 .await
                 .map_err(|e| e.to_string())?;
-            println!("Created owner {email} in tenant {tenant} ({}).", created.tenant_id);
+            println!(
+                "Created owner {email} in tenant {tenant} ({}).",
+                created.tenant_id
+            );
             Ok(())
         }
         Command::Demo { json } => {
-            let ctx = Ctx::new(server::open_database(&database).await?).map_err(|e| e.to_string())?;
-            let demo = app::domain::demo::ensure_demo(&ctx).await.map_err(|e| e.to_string())?;
+            let ctx =
+                Ctx::new(server::open_database(&database).await?).map_err(|e| e.to_string())?;
+            let demo = app::domain::demo::ensure_demo(&ctx)
+                .await
+                .map_err(|e| e.to_string())?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&demo).map_err(|e| e.to_string())?);
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&demo).map_err(|e| e.to_string())?
+                );
             } else {
                 server::print_demo_login(&demo, "127.0.0.1:3000".parse().map_err(|_| "address")?);
             }

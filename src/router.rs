@@ -1,13 +1,13 @@
 //! The whole HTTP surface, composed once: pages, server functions, sign-in, health, and
 //! the layers around them.
 
+use axum::Router;
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::StatusCode;
 use axum::middleware::{Next, from_fn, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::Router;
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list, handle_server_fns_with_context};
 use time::Duration;
@@ -42,16 +42,25 @@ fn leptos_context(ctx: app::domain::Ctx) -> impl Fn() + Clone + Send + Sync + 's
 async fn limit_body(request: Request<Body>, next: Next) -> Response {
     let (parts, body) = request.into_parts();
     match axum::body::to_bytes(body, BODY_LIMIT_BYTES).await {
-        Ok(bytes) => next.run(Request::from_parts(parts, Body::from(bytes))).await,
+        Ok(bytes) => {
+            next.run(Request::from_parts(parts, Body::from(bytes)))
+                .await
+        }
         Err(_) => {
-            let mut response = AppError::Request { message: format!("the request body is over {} KiB", BODY_LIMIT_BYTES / 1024) }.into_response();
+            let mut response = AppError::Request {
+                message: format!("the request body is over {} KiB", BODY_LIMIT_BYTES / 1024),
+            }
+            .into_response();
             *response.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
             response
         }
     }
 }
 
-async fn server_fn_handler(State(state): State<AppState>, request: Request<Body>) -> impl IntoResponse {
+async fn server_fn_handler(
+    State(state): State<AppState>,
+    request: Request<Body>,
+) -> impl IntoResponse {
     handle_server_fns_with_context(leptos_context(state.ctx.clone()), request).await
 }
 
@@ -75,7 +84,12 @@ pub fn build(state: AppState) -> Router {
         .route("/auth/logout", post(auth_routes::logout))
         // Server functions answer POST only: no GET encoding can change anything.
         .route("/api/{*fn_name}", post(server_fn_handler))
-        .leptos_routes_with_context(&state, routes, leptos_context(state.ctx.clone()), move || shell(options.clone()))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            leptos_context(state.ctx.clone()),
+            move || shell(options.clone()),
+        )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(from_fn_with_state(state.clone(), auth::load_session_actor))
         .layer(sessions)
@@ -88,4 +102,3 @@ pub fn build(state: AppState) -> Router {
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
-

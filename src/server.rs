@@ -27,7 +27,9 @@ pub async fn open_database(url: &DatabaseUrl) -> Result<sea_orm::DatabaseConnect
     let conn = db::connect(url)
         .await
         .map_err(|e| format!("cannot open the database at {}: {e}", db::redact(url.url())))?;
-    db::migrate(&conn).await.map_err(|e| format!("cannot migrate the database: {e}"))?;
+    db::migrate(&conn)
+        .await
+        .map_err(|e| format!("cannot migrate the database: {e}"))?;
     Ok(conn)
 }
 
@@ -47,7 +49,9 @@ pub async fn serve(database: DatabaseUrl, args: ServeArgs) -> Result<(), String>
     let conn = open_database(&database).await?;
     let ctx = Ctx::new(conn.clone()).map_err(|e| e.to_string())?;
     if args.demo {
-        let demo = app::domain::demo::ensure_demo(&ctx).await.map_err(|e| format!("cannot seed the demo: {e}"))?;
+        let demo = app::domain::demo::ensure_demo(&ctx)
+            .await
+            .map_err(|e| format!("cannot seed the demo: {e}"))?;
         print_demo_login(&demo, args.addr);
     } else if db::is_empty(&conn).await.map_err(|e| e.to_string())? {
         println!("  The database has no tenants yet. Create the first owner with:");
@@ -67,10 +71,13 @@ pub async fn serve(database: DatabaseUrl, args: ServeArgs) -> Result<(), String>
         .map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
     tracing::info!(addr = %args.addr, site = %site.display(), "serving Persona Console");
     println!("  Serving on http://{}/  (Ctrl-C to stop)", args.addr);
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| format!("server error: {e}"))
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(|e| format!("server error: {e}"))
 }
 
 fn spawn_session_sweeper(store: DbSessionStore) {

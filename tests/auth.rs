@@ -43,18 +43,34 @@ async fn login_page_renders_a_labelled_form(app: TestApp) {
 async fn signing_in_sets_a_strict_http_only_cookie_and_opens_the_shell(app: TestApp) {
     let demo = app.demo().await;
     let reply = app
-        .post_form("/auth/login", &form(&[("email", &demo.login.email), ("password", &demo.login.password)]), None)
+        .post_form(
+            "/auth/login",
+            &form(&[
+                ("email", &demo.login.email),
+                ("password", &demo.login.password),
+            ]),
+            None,
+        )
         .await;
     assert_eq!(reply.status, 303);
     let line = reply.set_cookie_line().expect("cookie set");
     assert!(line.contains("HttpOnly"), "{line}");
     assert!(line.contains("SameSite=Strict"), "{line}");
-    assert!(!line.contains("Secure"), "plain-http default must not set Secure: {line}");
+    assert!(
+        !line.contains("Secure"),
+        "plain-http default must not set Secure: {line}"
+    );
     let cookie = reply.session_cookie().unwrap();
     let shell = app.get("/", Some(&cookie)).await;
     assert_eq!(shell.status, 200);
-    assert!(shell.body.contains("Northwind Demo"), "tenant name in the shell");
-    assert!(shell.body.contains("Customer Support"), "overview lists the spaces");
+    assert!(
+        shell.body.contains("Northwind Demo"),
+        "tenant name in the shell"
+    );
+    assert!(
+        shell.body.contains("Customer Support"),
+        "overview lists the spaces"
+    );
     assert!(shell.body.contains("Sign out"));
 }
 
@@ -62,7 +78,14 @@ async fn signing_in_again_cycles_the_session_id(app: TestApp) {
     let demo = app.demo().await;
     let first = app.sign_in(&demo.login.email, &demo.login.password).await;
     let again = app
-        .post_form("/auth/login", &form(&[("email", &demo.login.email), ("password", &demo.login.password)]), Some(&first))
+        .post_form(
+            "/auth/login",
+            &form(&[
+                ("email", &demo.login.email),
+                ("password", &demo.login.password),
+            ]),
+            Some(&first),
+        )
         .await;
     assert_eq!(again.status, 303);
     let second = again.session_cookie().expect("a new cookie");
@@ -74,8 +97,26 @@ async fn signing_in_again_cycles_the_session_id(app: TestApp) {
 
 async fn wrong_password_and_unknown_user_fail_alike(app: TestApp) {
     let demo = app.demo().await;
-    let wrong = app.post_form("/auth/login", &form(&[("email", &demo.login.email), ("password", "not-the-password")]), None).await;
-    let unknown = app.post_form("/auth/login", &form(&[("email", "nobody@example.com"), ("password", "whatever-it-is")]), None).await;
+    let wrong = app
+        .post_form(
+            "/auth/login",
+            &form(&[
+                ("email", &demo.login.email),
+                ("password", "not-the-password"),
+            ]),
+            None,
+        )
+        .await;
+    let unknown = app
+        .post_form(
+            "/auth/login",
+            &form(&[
+                ("email", "nobody@example.com"),
+                ("password", "whatever-it-is"),
+            ]),
+            None,
+        )
+        .await;
     for reply in [&wrong, &unknown] {
         assert_eq!(reply.status, 303);
         assert_eq!(reply.location(), "/login?error=invalid_credentials");
@@ -93,7 +134,10 @@ async fn signing_out_ends_the_session(app: TestApp) {
     assert_eq!(after.status, 303);
     assert!(after.location().starts_with("/login"));
     let rows = session::Entity::find().all(&app.ctx.db).await.unwrap();
-    assert!(rows.iter().all(|r| r.user_id.is_none()), "no signed-in session row remains");
+    assert!(
+        rows.iter().all(|r| r.user_id.is_none()),
+        "no signed-in session row remains"
+    );
 }
 
 async fn sessions_end_after_the_absolute_timeout(app: TestApp) {
@@ -110,19 +154,40 @@ async fn sessions_end_after_the_absolute_timeout(app: TestApp) {
     }
     let reply = app.get("/personas", Some(&cookie)).await;
     assert_eq!(reply.status, 303);
-    assert_eq!(reply.location(), "/login?status=session_ended&next=/personas");
+    assert_eq!(
+        reply.location(),
+        "/login?status=session_ended&next=/personas"
+    );
 }
 
 async fn disabled_users_lose_their_sessions(app: TestApp) {
     let demo = app.demo().await;
     let cookie = app.sign_in(&demo.login.email, &demo.login.password).await;
-    let owner = user::Entity::find().all(&app.ctx.db).await.unwrap().pop().unwrap();
+    let owner = user::Entity::find()
+        .all(&app.ctx.db)
+        .await
+        .unwrap()
+        .pop()
+        .unwrap();
     let mut active: user::ActiveModel = owner.into();
     active.disabled = Set(true);
     active.update(&app.ctx.db).await.unwrap();
     assert_eq!(app.get("/", Some(&cookie)).await.status, 303);
-    let again = app.post_form("/auth/login", &form(&[("email", &demo.login.email), ("password", &demo.login.password)]), None).await;
-    assert_eq!(again.location(), "/login?error=invalid_credentials", "disabled looks like a wrong password");
+    let again = app
+        .post_form(
+            "/auth/login",
+            &form(&[
+                ("email", &demo.login.email),
+                ("password", &demo.login.password),
+            ]),
+            None,
+        )
+        .await;
+    assert_eq!(
+        again.location(),
+        "/login?error=invalid_credentials",
+        "disabled looks like a wrong password"
+    );
 }
 
 async fn failed_sign_ins_are_throttled_per_account(app: TestApp) {
@@ -130,29 +195,86 @@ async fn failed_sign_ins_are_throttled_per_account(app: TestApp) {
     for i in 0..10u8 {
         // From different addresses: the per-account limit must hold regardless.
         let r = app
-            .post_form_from("/auth/login", &form(&[("email", &demo.login.email), ("password", "guess-guess-guess")]), None, Some(ORIGIN), [10, 1, 1, i])
+            .post_form_from(
+                "/auth/login",
+                &form(&[
+                    ("email", &demo.login.email),
+                    ("password", "guess-guess-guess"),
+                ]),
+                None,
+                Some(ORIGIN),
+                [10, 1, 1, i],
+            )
             .await;
         assert_eq!(r.location(), "/login?error=invalid_credentials");
     }
     let blocked = app
-        .post_form_from("/auth/login", &form(&[("email", &demo.login.email), ("password", &demo.login.password)]), None, Some(ORIGIN), [10, 2, 2, 2])
+        .post_form_from(
+            "/auth/login",
+            &form(&[
+                ("email", &demo.login.email),
+                ("password", &demo.login.password),
+            ]),
+            None,
+            Some(ORIGIN),
+            [10, 2, 2, 2],
+        )
         .await;
-    assert!(blocked.location().starts_with("/login?error=rate_limited&retry="), "{}", blocked.location());
-    assert!(blocked.header("retry-after").is_some_and(|s| s.parse::<u64>().unwrap() > 800));
-    assert!(blocked.session_cookie().is_none(), "even the right password waits");
+    assert!(
+        blocked
+            .location()
+            .starts_with("/login?error=rate_limited&retry="),
+        "{}",
+        blocked.location()
+    );
+    assert!(
+        blocked
+            .header("retry-after")
+            .is_some_and(|s| s.parse::<u64>().unwrap() > 800)
+    );
+    assert!(
+        blocked.session_cookie().is_none(),
+        "even the right password waits"
+    );
     // Unknown accounts are throttled exactly the same way: no hint of who exists.
     for _ in 0..10 {
-        app.post_form("/auth/login", &form(&[("email", "ghost@example.com"), ("password", "guess-guess-guess")]), None).await;
+        app.post_form(
+            "/auth/login",
+            &form(&[
+                ("email", "ghost@example.com"),
+                ("password", "guess-guess-guess"),
+            ]),
+            None,
+        )
+        .await;
     }
-    let ghost = app.post_form("/auth/login", &form(&[("email", "ghost@example.com"), ("password", "guess-guess-guess")]), None).await;
+    let ghost = app
+        .post_form(
+            "/auth/login",
+            &form(&[
+                ("email", "ghost@example.com"),
+                ("password", "guess-guess-guess"),
+            ]),
+            None,
+        )
+        .await;
     assert!(ghost.location().starts_with("/login?error=rate_limited"));
 }
 
 async fn cross_site_posts_are_refused_and_change_nothing(app: TestApp) {
     let demo = app.demo().await;
-    let body = form(&[("email", &demo.login.email), ("password", &demo.login.password)]);
-    for origin in [Some("https://evil.example"), Some("http://127.0.0.1:3000.evil.example"), None] {
-        let r = app.post_form_from("/auth/login", &body, None, origin, [127, 0, 0, 1]).await;
+    let body = form(&[
+        ("email", &demo.login.email),
+        ("password", &demo.login.password),
+    ]);
+    for origin in [
+        Some("https://evil.example"),
+        Some("http://127.0.0.1:3000.evil.example"),
+        None,
+    ] {
+        let r = app
+            .post_form_from("/auth/login", &body, None, origin, [127, 0, 0, 1])
+            .await;
         assert_eq!(r.status, 403, "origin {origin:?}");
         assert!(r.body.contains(r#""code":"forbidden""#), "{}", r.body);
         assert!(r.session_cookie().is_none());
@@ -168,30 +290,72 @@ async fn cross_site_posts_are_refused_and_change_nothing(app: TestApp) {
     assert_eq!(app.send(req).await.status, 403);
     // A signed-in victim: a cross-site logout does not end their session.
     let cookie = app.sign_in(&demo.login.email, &demo.login.password).await;
-    let forged = app.post_form_from("/auth/logout", "", Some(&cookie), Some("https://evil.example"), [127, 0, 0, 1]).await;
+    let forged = app
+        .post_form_from(
+            "/auth/logout",
+            "",
+            Some(&cookie),
+            Some("https://evil.example"),
+            [127, 0, 0, 1],
+        )
+        .await;
     assert_eq!(forged.status, 403);
     assert_eq!(app.get("/", Some(&cookie)).await.status, 200);
     // Server functions are behind the same check.
-    let forged_fn = app.post_form_from("/api/get_overview", "", Some(&cookie), Some("https://evil.example"), [127, 0, 0, 1]).await;
+    let forged_fn = app
+        .post_form_from(
+            "/api/get_overview",
+            "",
+            Some(&cookie),
+            Some("https://evil.example"),
+            [127, 0, 0, 1],
+        )
+        .await;
     assert_eq!(forged_fn.status, 403);
 }
 
 async fn security_headers_are_on_every_response(app: TestApp) {
     let page = app.get("/login", None).await;
-    let csp = page.header("content-security-policy").expect("csp").to_string();
-    for d in ["default-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"] {
+    let csp = page
+        .header("content-security-policy")
+        .expect("csp")
+        .to_string();
+    for d in [
+        "default-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+    ] {
         assert!(csp.contains(d), "{d} in {csp}");
     }
-    let nonce = csp.split("'nonce-").nth(1).and_then(|r| r.split('\'').next()).expect("page CSP has a nonce");
-    assert!(page.body.contains(&format!(r#"nonce="{nonce}""#)), "the hydration script carries the nonce");
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|r| r.split('\'').next())
+        .expect("page CSP has a nonce");
+    assert!(
+        page.body.contains(&format!(r#"nonce="{nonce}""#)),
+        "the hydration script carries the nonce"
+    );
     assert_eq!(page.header("x-content-type-options"), Some("nosniff"));
     assert_eq!(page.header("referrer-policy"), Some("same-origin"));
-    assert!(page.header("strict-transport-security").is_none(), "no HSTS over plain http");
+    assert!(
+        page.header("strict-transport-security").is_none(),
+        "no HSTS over plain http"
+    );
     let health = app.get("/healthz", None).await;
-    assert!(health.header("content-security-policy").is_some_and(|c| !c.contains("nonce")));
+    assert!(
+        health
+            .header("content-security-policy")
+            .is_some_and(|c| !c.contains("nonce"))
+    );
     assert_eq!(health.header("x-content-type-options"), Some("nosniff"));
     let second = app.get("/login", None).await;
-    assert_ne!(second.header("content-security-policy"), Some(csp.as_str()), "a fresh nonce per response");
+    assert_ne!(
+        second.header("content-security-policy"),
+        Some(csp.as_str()),
+        "a fresh nonce per response"
+    );
 }
 
 async fn bodies_over_the_limit_get_413(app: TestApp) {
@@ -209,16 +373,46 @@ async fn bodies_over_the_limit_get_413(app: TestApp) {
 
 async fn bad_input_gets_a_clear_error(app: TestApp) {
     let long_email = format!("{}@example.com", "a".repeat(300));
-    let r = app.post_form("/auth/login", &form(&[("email", &long_email), ("password", "x")]), None).await;
+    let r = app
+        .post_form(
+            "/auth/login",
+            &form(&[("email", &long_email), ("password", "x")]),
+            None,
+        )
+        .await;
     assert_eq!(r.location(), "/login?error=too_long");
-    let r = app.post_form("/auth/login", &form(&[("email", ""), ("password", "x")]), None).await;
+    let r = app
+        .post_form(
+            "/auth/login",
+            &form(&[("email", ""), ("password", "x")]),
+            None,
+        )
+        .await;
     assert_eq!(r.location(), "/login?error=missing_email");
-    let r = app.post_form("/auth/login", &form(&[("email", "a@b.io")]), None).await;
+    let r = app
+        .post_form("/auth/login", &form(&[("email", "a@b.io")]), None)
+        .await;
     assert_eq!(r.location(), "/login?error=missing_password");
     // The next page is kept, but only on this site.
-    let r = app.post_form("/auth/login", &form(&[("email", "a@b.io"), ("password", "x"), ("next", "/audit")]), None).await;
+    let r = app
+        .post_form(
+            "/auth/login",
+            &form(&[("email", "a@b.io"), ("password", "x"), ("next", "/audit")]),
+            None,
+        )
+        .await;
     assert_eq!(r.location(), "/login?error=invalid_credentials&next=/audit");
-    let r = app.post_form("/auth/login", &form(&[("email", "a@b.io"), ("password", "x"), ("next", "//evil.example")]), None).await;
+    let r = app
+        .post_form(
+            "/auth/login",
+            &form(&[
+                ("email", "a@b.io"),
+                ("password", "x"),
+                ("next", "//evil.example"),
+            ]),
+            None,
+        )
+        .await;
     assert_eq!(r.location(), "/login?error=invalid_credentials");
     // Not a form at all.
     let req = Request::post("/auth/login")
@@ -230,7 +424,14 @@ async fn bad_input_gets_a_clear_error(app: TestApp) {
     let r = app.send(req).await;
     assert_eq!(r.status, 415);
     assert!(r.body.contains(r#""code":"request""#), "{}", r.body);
-    assert!(session::Entity::find().all(&app.ctx.db).await.unwrap().is_empty(), "nothing was stored");
+    assert!(
+        session::Entity::find()
+            .all(&app.ctx.db)
+            .await
+            .unwrap()
+            .is_empty(),
+        "nothing was stored"
+    );
 }
 
 async fn pages_need_a_session(app: TestApp) {
@@ -252,14 +453,22 @@ async fn server_functions_answer_with_the_error_status(app: TestApp) {
 async fn a_member_sees_only_their_own_tenant(app: TestApp) {
     let demo = app.demo().await;
     let other_password = "another-tenant-secret".to_string();
-    app::domain::users::create_admin(&app.ctx, "owner@other.example", other_password.clone(), "Other Corp")
-        .await
-        .unwrap();
+    app::domain::users::create_admin(
+        &app.ctx,
+        "owner@other.example",
+        other_password.clone(),
+        "Other Corp",
+    )
+    .await
+    .unwrap();
     let other = app.sign_in("owner@other.example", &other_password).await;
     let overview = app.post_form("/api/get_overview", "", Some(&other)).await;
     assert_eq!(overview.status, 200, "{}", overview.body);
     assert!(overview.body.contains("Other Corp"));
-    assert!(!overview.body.contains("Customer Support"), "the demo tenant's spaces must not leak");
+    assert!(
+        !overview.body.contains("Customer Support"),
+        "the demo tenant's spaces must not leak"
+    );
     let page = app.get("/", Some(&other)).await;
     assert!(!page.body.contains("Northwind"));
     let mine = app.sign_in(&demo.login.email, &demo.login.password).await;

@@ -13,12 +13,18 @@ fn cli(db: &str) -> Command {
 
 #[test]
 fn an_unparsable_database_url_stops_with_a_reason() {
-    let out = cli("mysql://root:secret@localhost/db").arg("migrate").output().unwrap();
+    let out = cli("mysql://root:secret@localhost/db")
+        .arg("migrate")
+        .output()
+        .unwrap();
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("DATABASE_URL is not usable"), "{err}");
     assert!(!err.contains("secret"), "passwords never echoed: {err}");
-    let out = cli("sqlite://x.db").args(["serve", "--addr", "nowhere"]).output().unwrap();
+    let out = cli("sqlite://x.db")
+        .args(["serve", "--addr", "nowhere"])
+        .output()
+        .unwrap();
     assert!(!out.status.success());
 }
 
@@ -26,17 +32,36 @@ fn an_unparsable_database_url_stops_with_a_reason() {
 fn demo_json_describes_a_fresh_demo_and_is_idempotent() {
     let dir = tempfile::tempdir().unwrap();
     let db = format!("sqlite://{}/demo.db", dir.path().display());
-    let first: serde_json::Value = serde_json::from_slice(&cli(&db).args(["demo", "--json"]).output().unwrap().stdout).unwrap();
+    let first: serde_json::Value =
+        serde_json::from_slice(&cli(&db).args(["demo", "--json"]).output().unwrap().stdout)
+            .unwrap();
     assert_eq!(first["login"]["email"], "demo@persona-console.local");
     assert!(first["login"]["password"].as_str().unwrap().len() >= 16);
     assert_eq!(first["spaces"].as_array().unwrap().len(), 2);
     let personas = first["personas"].as_array().unwrap();
     assert_eq!(personas.len(), 3);
-    let space_ids: Vec<&str> = first["spaces"].as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap()).collect();
-    assert!(personas.iter().all(|p| space_ids.contains(&p["space_id"].as_str().unwrap())));
-    let second: serde_json::Value = serde_json::from_slice(&cli(&db).args(["demo", "--json"]).output().unwrap().stdout).unwrap();
-    assert_eq!(first["tenant_id"], second["tenant_id"], "the same tenant, not a second one");
-    assert_ne!(first["login"]["password"], second["login"]["password"], "a fresh password each time");
+    let space_ids: Vec<&str> = first["spaces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    assert!(
+        personas
+            .iter()
+            .all(|p| space_ids.contains(&p["space_id"].as_str().unwrap()))
+    );
+    let second: serde_json::Value =
+        serde_json::from_slice(&cli(&db).args(["demo", "--json"]).output().unwrap().stdout)
+            .unwrap();
+    assert_eq!(
+        first["tenant_id"], second["tenant_id"],
+        "the same tenant, not a second one"
+    );
+    assert_ne!(
+        first["login"]["password"], second["login"]["password"],
+        "a fresh password each time"
+    );
 }
 
 #[test]
@@ -58,7 +83,11 @@ fn create_admin_reads_the_password_from_stdin_and_enforces_the_policy() {
     assert!(!weak.status.success());
     assert!(String::from_utf8_lossy(&weak.stderr).contains("at least 12 characters"));
     let ok = run("ann@acme.example", "a-long-enough-secret");
-    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
     let dup = run("ANN@acme.example", "a-long-enough-secret");
     assert!(String::from_utf8_lossy(&dup.stderr).contains("already exists"));
 }

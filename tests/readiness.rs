@@ -8,7 +8,10 @@ use common::TestDb;
 
 async fn unmigrated_database_is_not_ready(db: TestDb) {
     let conn = app::domain::db::connect(&db.url).await.unwrap();
-    assert_eq!(app::domain::db::check_ready(&conn).await, Err(app::AppError::Unavailable));
+    assert_eq!(
+        app::domain::db::check_ready(&conn).await,
+        Err(app::AppError::Unavailable)
+    );
     app::domain::db::migrate(&conn).await.unwrap();
     assert_eq!(app::domain::db::check_ready(&conn).await, Ok(()));
 }

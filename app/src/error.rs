@@ -3,11 +3,11 @@
 //! Internals are logged on the server and never sent.
 
 use http::StatusCode;
-use serde::{Deserialize, Serialize};
 use leptos::server_fn::{
     codec::JsonEncoding,
     error::{FromServerFnError, ServerFnErrorErr},
 };
+use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[serde(tag = "code", rename_all = "snake_case")]
@@ -136,7 +136,10 @@ mod tests {
         assert_eq!(err.code(), "invalid");
         assert_eq!(err.to_string(), "email: is too long");
         assert_eq!(
-            AppError::RateLimited { retry_after_secs: 9 }.status(),
+            AppError::RateLimited {
+                retry_after_secs: 9
+            }
+            .status(),
             StatusCode::TOO_MANY_REQUESTS
         );
     }

@@ -18,7 +18,7 @@ pub use error::AppError;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{SsrMode, path};
 
 use pages::{Area, LoginPage, NotBuiltYet, NotFound, OverviewPage, Shell};
 
@@ -67,20 +67,22 @@ pub fn App() -> impl IntoView {
         <Title formatter=|title: String| {
             if title.is_empty() { "Persona Console".to_string() } else { format!("{title} · Persona Console") }
         } />
+        // Pages render whole on the server (Async), so they read the same without
+        // JavaScript; hydration then takes over.
         <Router>
             <Routes fallback=|| view! { <NotFound /> }>
-                <Route path=path!("/login") view=LoginPage />
-                <ParentRoute path=path!("") view=Shell>
-                    <Route path=path!("") view=OverviewPage />
-                    <Route path=path!("spaces") view=|| view! { <NotBuiltYet area=Area::Spaces /> } />
-                    <Route path=path!("personas") view=|| view! { <NotBuiltYet area=Area::Personas /> } />
-                    <Route path=path!("capabilities") view=|| view! { <NotBuiltYet area=Area::Capabilities /> } />
-                    <Route path=path!("rollout") view=|| view! { <NotBuiltYet area=Area::Rollout /> } />
-                    <Route path=path!("review") view=|| view! { <NotBuiltYet area=Area::Review /> } />
-                    <Route path=path!("kill-switches") view=|| view! { <NotBuiltYet area=Area::KillSwitches /> } />
-                    <Route path=path!("activity") view=|| view! { <NotBuiltYet area=Area::Activity /> } />
-                    <Route path=path!("audit") view=|| view! { <NotBuiltYet area=Area::Audit /> } />
-                    <Route path=path!("evaluation") view=|| view! { <NotBuiltYet area=Area::Evaluation /> } />
+                <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                <ParentRoute path=path!("") view=Shell ssr=SsrMode::Async>
+                    <Route path=path!("") view=OverviewPage ssr=SsrMode::Async />
+                    <Route path=path!("spaces") view=|| view! { <NotBuiltYet area=Area::Spaces /> } ssr=SsrMode::Async />
+                    <Route path=path!("personas") view=|| view! { <NotBuiltYet area=Area::Personas /> } ssr=SsrMode::Async />
+                    <Route path=path!("capabilities") view=|| view! { <NotBuiltYet area=Area::Capabilities /> } ssr=SsrMode::Async />
+                    <Route path=path!("rollout") view=|| view! { <NotBuiltYet area=Area::Rollout /> } ssr=SsrMode::Async />
+                    <Route path=path!("review") view=|| view! { <NotBuiltYet area=Area::Review /> } ssr=SsrMode::Async />
+                    <Route path=path!("kill-switches") view=|| view! { <NotBuiltYet area=Area::KillSwitches /> } ssr=SsrMode::Async />
+                    <Route path=path!("activity") view=|| view! { <NotBuiltYet area=Area::Activity /> } ssr=SsrMode::Async />
+                    <Route path=path!("audit") view=|| view! { <NotBuiltYet area=Area::Audit /> } ssr=SsrMode::Async />
+                    <Route path=path!("evaluation") view=|| view! { <NotBuiltYet area=Area::Evaluation /> } ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -35,7 +35,7 @@ test('sign in, see the shell, sign out', async ({ page }) => {
   // An area not built yet says so plainly.
   await nav.getByRole('link', { name: 'Kill-switches' }).click();
   await expect(page.getByRole('heading', { name: 'Kill-switches', level: 1 })).toBeVisible();
-  await expect(page.getByText('Not built yet')).toBeVisible();
+  await expect(page.getByText('Not built yet', { exact: true })).toBeVisible();
 
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page).toHaveURL(/\/login\?status=signed_out/);

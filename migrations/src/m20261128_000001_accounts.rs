@@ -49,9 +49,18 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(Tenants::Table)
-                    .col(ColumnDef::new(Tenants::Id).string_len(36).not_null().primary_key())
+                    .col(
+                        ColumnDef::new(Tenants::Id)
+                            .string_len(36)
+                            .not_null()
+                            .primary_key(),
+                    )
                     .col(ColumnDef::new(Tenants::Name).string_len(120).not_null())
-                    .col(ColumnDef::new(Tenants::CreatedAt).timestamp_with_time_zone().not_null())
+                    .col(
+                        ColumnDef::new(Tenants::CreatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     .to_owned(),
             )
             .await?;
@@ -59,13 +68,40 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(Users::Table)
-                    .col(ColumnDef::new(Users::Id).string_len(36).not_null().primary_key())
+                    .col(
+                        ColumnDef::new(Users::Id)
+                            .string_len(36)
+                            .not_null()
+                            .primary_key(),
+                    )
                     // Stored lower-cased, so the unique index is case-insensitive in effect.
-                    .col(ColumnDef::new(Users::Email).string_len(254).not_null().unique_key())
-                    .col(ColumnDef::new(Users::DisplayName).string_len(120).not_null())
-                    .col(ColumnDef::new(Users::PasswordHash).string_len(255).not_null())
-                    .col(ColumnDef::new(Users::Disabled).boolean().not_null().default(false))
-                    .col(ColumnDef::new(Users::CreatedAt).timestamp_with_time_zone().not_null())
+                    .col(
+                        ColumnDef::new(Users::Email)
+                            .string_len(254)
+                            .not_null()
+                            .unique_key(),
+                    )
+                    .col(
+                        ColumnDef::new(Users::DisplayName)
+                            .string_len(120)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Users::PasswordHash)
+                            .string_len(255)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Users::Disabled)
+                            .boolean()
+                            .not_null()
+                            .default(false),
+                    )
+                    .col(
+                        ColumnDef::new(Users::CreatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     .to_owned(),
             )
             .await?;
@@ -73,11 +109,27 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(Memberships::Table)
-                    .col(ColumnDef::new(Memberships::TenantId).string_len(36).not_null())
-                    .col(ColumnDef::new(Memberships::UserId).string_len(36).not_null())
+                    .col(
+                        ColumnDef::new(Memberships::TenantId)
+                            .string_len(36)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Memberships::UserId)
+                            .string_len(36)
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(Memberships::Role).string_len(20).not_null())
-                    .col(ColumnDef::new(Memberships::CreatedAt).timestamp_with_time_zone().not_null())
-                    .primary_key(Index::create().col(Memberships::TenantId).col(Memberships::UserId))
+                    .col(
+                        ColumnDef::new(Memberships::CreatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .primary_key(
+                        Index::create()
+                            .col(Memberships::TenantId)
+                            .col(Memberships::UserId),
+                    )
                     .foreign_key(
                         ForeignKey::create()
                             .from(Memberships::Table, Memberships::TenantId)
@@ -107,7 +159,12 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table(Sessions::Table)
                     // SHA-256 of the cookie's session id: a database leak yields no live session.
-                    .col(ColumnDef::new(Sessions::Id).string_len(64).not_null().primary_key())
+                    .col(
+                        ColumnDef::new(Sessions::Id)
+                            .string_len(64)
+                            .not_null()
+                            .primary_key(),
+                    )
                     // Copied out of the data so that every session of a user can be ended at once.
                     .col(ColumnDef::new(Sessions::UserId).string_len(36).null())
                     .col(ColumnDef::new(Sessions::Data).text().not_null())
@@ -142,7 +199,9 @@ impl MigrationTrait for Migration {
             Users::Table.into_iden(),
             Tenants::Table.into_iden(),
         ] {
-            manager.drop_table(Table::drop().table(table).to_owned()).await?;
+            manager
+                .drop_table(Table::drop().table(table).to_owned())
+                .await?;
         }
         Ok(())
     }

@@ -37,11 +37,25 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(Spaces::Table)
-                    .col(ColumnDef::new(Spaces::Id).string_len(36).not_null().primary_key())
+                    .col(
+                        ColumnDef::new(Spaces::Id)
+                            .string_len(36)
+                            .not_null()
+                            .primary_key(),
+                    )
                     .col(ColumnDef::new(Spaces::TenantId).string_len(36).not_null())
                     .col(ColumnDef::new(Spaces::Name).string_len(120).not_null())
-                    .col(ColumnDef::new(Spaces::Description).text().not_null().default(""))
-                    .col(ColumnDef::new(Spaces::CreatedAt).timestamp_with_time_zone().not_null())
+                    .col(
+                        ColumnDef::new(Spaces::Description)
+                            .text()
+                            .not_null()
+                            .default(""),
+                    )
+                    .col(
+                        ColumnDef::new(Spaces::CreatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     .foreign_key(
                         ForeignKey::create()
                             .from(Spaces::Table, Spaces::TenantId)
@@ -66,13 +80,37 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(Personas::Table)
-                    .col(ColumnDef::new(Personas::Id).string_len(36).not_null().primary_key())
+                    .col(
+                        ColumnDef::new(Personas::Id)
+                            .string_len(36)
+                            .not_null()
+                            .primary_key(),
+                    )
                     .col(ColumnDef::new(Personas::SpaceId).string_len(36).not_null())
                     .col(ColumnDef::new(Personas::Name).string_len(120).not_null())
-                    .col(ColumnDef::new(Personas::RoleDescription).text().not_null().default(""))
-                    .col(ColumnDef::new(Personas::Stage).small_integer().not_null().default(1))
-                    .col(ColumnDef::new(Personas::Status).string_len(20).not_null().default("active"))
-                    .col(ColumnDef::new(Personas::CreatedAt).timestamp_with_time_zone().not_null())
+                    .col(
+                        ColumnDef::new(Personas::RoleDescription)
+                            .text()
+                            .not_null()
+                            .default(""),
+                    )
+                    .col(
+                        ColumnDef::new(Personas::Stage)
+                            .small_integer()
+                            .not_null()
+                            .default(1),
+                    )
+                    .col(
+                        ColumnDef::new(Personas::Status)
+                            .string_len(20)
+                            .not_null()
+                            .default("active"),
+                    )
+                    .col(
+                        ColumnDef::new(Personas::CreatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     .foreign_key(
                         ForeignKey::create()
                             .from(Personas::Table, Personas::SpaceId)
@@ -96,7 +134,11 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager.drop_table(Table::drop().table(Personas::Table).to_owned()).await?;
-        manager.drop_table(Table::drop().table(Spaces::Table).to_owned()).await
+        manager
+            .drop_table(Table::drop().table(Personas::Table).to_owned())
+            .await?;
+        manager
+            .drop_table(Table::drop().table(Spaces::Table).to_owned())
+            .await
     }
 }

@@ -20,10 +20,18 @@ fn is_public(path: &str) -> bool {
         || path.starts_with("/auth/")
         || path.starts_with("/api/")
         || path.starts_with("/pkg/")
-        || path.rsplit('/').next().is_some_and(|last| last.contains('.'))
+        || path
+            .rsplit('/')
+            .next()
+            .is_some_and(|last| last.contains('.'))
 }
 
-pub async fn load_session_actor(State(state): State<AppState>, session: Session, mut request: Request, next: Next) -> Response {
+pub async fn load_session_actor(
+    State(state): State<AppState>,
+    session: Session,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let auth: Option<SessionAuth> = match session.get(SESSION_KEY).await {
         Ok(auth) => auth,
         Err(e) => {
@@ -50,7 +58,11 @@ pub async fn load_session_actor(State(state): State<AppState>, session: Session,
     let signed_in = request.extensions().get::<app::domain::Actor>().is_some();
     let path = request.uri().path();
     if !signed_in && request.method() == axum::http::Method::GET && !is_public(path) {
-        let next_path = request.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
+        let next_path = request
+            .uri()
+            .path_and_query()
+            .map(|p| p.as_str())
+            .unwrap_or("/");
         let mut target = String::from("/login?");
         if ended {
             target.push_str("status=session_ended&");
@@ -65,7 +77,9 @@ pub async fn load_session_actor(State(state): State<AppState>, session: Session,
 fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -80,7 +94,15 @@ mod tests {
         for private in ["/", "/spaces", "/kill-switches", "/nowhere"] {
             assert!(!is_public(private), "{private}");
         }
-        for public in ["/login", "/healthz", "/readyz", "/auth/login", "/pkg/persona-console.js", "/favicon.svg", "/api/get_overview"] {
+        for public in [
+            "/login",
+            "/healthz",
+            "/readyz",
+            "/auth/login",
+            "/pkg/persona-console.js",
+            "/favicon.svg",
+            "/api/get_overview",
+        ] {
             assert!(is_public(public), "{public}");
         }
     }

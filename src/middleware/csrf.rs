@@ -26,15 +26,25 @@ fn same_origin(request: &Request, state: &AppState) -> bool {
     if state.web.public_origin.as_deref() == Some(origin.as_str()) {
         return true;
     }
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).map(str::to_ascii_lowercase);
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_ascii_lowercase);
     match (origin.split_once("://"), host) {
         (Some((_, authority)), Some(host)) => authority == host,
         _ => false,
     }
 }
 
-pub async fn reject_cross_site(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+pub async fn reject_cross_site(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let safe = matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
     if safe || request.uri().path().starts_with(RUNTIME_PREFIX) || same_origin(&request, &state) {
         return next.run(request).await;
     }

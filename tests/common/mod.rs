@@ -32,7 +32,11 @@ impl TestDb {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("test.db");
         let url = DatabaseUrl::parse(&format!("sqlite://{}", path.display())).expect("sqlite url");
-        TestDb { url, pg_drop: None, _dir: Some(dir) }
+        TestDb {
+            url,
+            pg_drop: None,
+            _dir: Some(dir),
+        }
     }
 
     /// A fresh PostgreSQL database, or `None` (with a loud notice) when no server is
@@ -44,17 +48,30 @@ impl TestDb {
             Ok(conn) => conn,
             Err(e) => {
                 if std::env::var("PERSONA_REQUIRE_POSTGRES").as_deref() == Ok("1") {
-                    panic!("PostgreSQL is required (PERSONA_REQUIRE_POSTGRES=1) but unreachable at {admin}: {e}");
+                    panic!(
+                        "PostgreSQL is required (PERSONA_REQUIRE_POSTGRES=1) but unreachable at {admin}: {e}"
+                    );
                 }
-                eprintln!("\n!!! SKIPPING the PostgreSQL variant: no server at {admin} ({e}) !!!\n");
+                eprintln!(
+                    "\n!!! SKIPPING the PostgreSQL variant: no server at {admin} ({e}) !!!\n"
+                );
                 return None;
             }
         };
         let name = format!("persona_test_{}", uuid::Uuid::now_v7().simple());
-        conn.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create database");
-        let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).expect("admin url has a database");
+        conn.execute_unprepared(&format!("CREATE DATABASE {name}"))
+            .await
+            .expect("create database");
+        let base = admin
+            .rsplit_once('/')
+            .map(|(b, _)| b.to_string())
+            .expect("admin url has a database");
         let url = DatabaseUrl::parse(&format!("{base}/{name}")).expect("pg url");
-        Some(TestDb { url, pg_drop: Some((admin, name)), _dir: None })
+        Some(TestDb {
+            url,
+            pg_drop: Some((admin, name)),
+            _dir: None,
+        })
     }
 }
 
@@ -63,10 +80,17 @@ impl Drop for TestDb {
         if let Some((admin, name)) = self.pg_drop.take() {
             // Drop cannot be async: a short-lived runtime on its own thread does it.
             let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("runtime");
                 rt.block_on(async {
                     if let Ok(conn) = Database::connect(admin.as_str()).await {
-                        let _ = conn.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+                        let _ = conn
+                            .execute_unprepared(&format!(
+                                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                            ))
+                            .await;
                     }
                 });
             })
@@ -122,27 +146,56 @@ impl TestApp {
     }
 
     pub async fn with_web(db: TestDb, web: WebConfig) -> TestApp {
-        let conn = persona_console::server::open_database(&db.url).await.expect("database");
+        let conn = persona_console::server::open_database(&db.url)
+            .await
+            .expect("database");
         let ctx = Ctx::new(conn).expect("ctx");
         let site = std::env::temp_dir();
         let state = AppState {
-            leptos_options: persona_console::server::leptos_options(&site.to_string_lossy(), HOST.parse().expect("addr")),
+            leptos_options: persona_console::server::leptos_options(
+                &site.to_string_lossy(),
+                HOST.parse().expect("addr"),
+            ),
             ctx: ctx.clone(),
             web: Arc::new(web),
         };
-        TestApp { router: persona_console::router::build(state), ctx, db }
+        TestApp {
+            router: persona_console::router::build(state),
+            ctx,
+            db,
+        }
     }
 
     pub async fn send(&self, request: Request<Body>) -> Reply {
         let mut request = request;
-        if request.extensions().get::<ConnectInfo<SocketAddr>>().is_none() {
-            request.extensions_mut().insert(ConnectInfo(SocketAddr::from(([127, 0, 0, 1], 40000))));
+        if request
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .is_none()
+        {
+            request
+                .extensions_mut()
+                .insert(ConnectInfo(SocketAddr::from(([127, 0, 0, 1], 40000))));
         }
-        let response: Response<Body> = self.router.clone().oneshot(request).await.expect("infallible");
+        let response: Response<Body> = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("infallible");
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        let bytes = response.into_body().collect().await.expect("body").to_bytes();
-        Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes();
+        Reply {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
     }
 
     pub async fn get(&self, path: &str, cookie: Option<&str>) -> Reply {
@@ -155,10 +208,18 @@ impl TestApp {
 
     /// A same-origin form post, as a browser sends it.
     pub async fn post_form(&self, path: &str, body: &str, cookie: Option<&str>) -> Reply {
-        self.post_form_from(path, body, cookie, Some(ORIGIN), [127, 0, 0, 1]).await
+        self.post_form_from(path, body, cookie, Some(ORIGIN), [127, 0, 0, 1])
+            .await
     }
 
-    pub async fn post_form_from(&self, path: &str, body: &str, cookie: Option<&str>, origin: Option<&str>, ip: [u8; 4]) -> Reply {
+    pub async fn post_form_from(
+        &self,
+        path: &str,
+        body: &str,
+        cookie: Option<&str>,
+        origin: Option<&str>,
+        ip: [u8; 4],
+    ) -> Reply {
         let mut req = Request::post(path)
             .header(header::HOST, HOST)
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
@@ -171,7 +232,8 @@ impl TestApp {
         // Browsers declare the length; `post_streamed` covers bodies that do not.
         let req = req.header(header::CONTENT_LENGTH, body.len());
         let mut req = req.body(Body::from(body.to_string())).expect("request");
-        req.extensions_mut().insert(ConnectInfo(SocketAddr::from((ip, 40000))));
+        req.extensions_mut()
+            .insert(ConnectInfo(SocketAddr::from((ip, 40000))));
         self.send(req).await
     }
 
@@ -189,12 +251,20 @@ impl TestApp {
 
     /// Seeds the demo tenant and returns (email, password).
     pub async fn demo(&self) -> app::domain::demo::Demo {
-        app::domain::demo::ensure_demo(&self.ctx).await.expect("demo")
+        app::domain::demo::ensure_demo(&self.ctx)
+            .await
+            .expect("demo")
     }
 
     /// Signs in and returns the session cookie.
     pub async fn sign_in(&self, email: &str, password: &str) -> String {
-        let reply = self.post_form("/auth/login", &form(&[("email", email), ("password", password)]), None).await;
+        let reply = self
+            .post_form(
+                "/auth/login",
+                &form(&[("email", email), ("password", password)]),
+                None,
+            )
+            .await;
         assert_eq!(reply.status, 303, "sign-in failed: {}", reply.location());
         assert_eq!(reply.location(), "/");
         reply.session_cookie().expect("a session cookie")
@@ -212,7 +282,9 @@ pub fn form(fields: &[(&str, &str)]) -> String {
 fn encode(v: &str) -> String {
     v.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()

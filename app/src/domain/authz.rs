@@ -52,7 +52,11 @@ mod tests {
     fn members_may_view_their_own_tenant() {
         let tenant = TenantId::new();
         assert_eq!(
-            authorize(&viewer_of(&tenant), Action::ViewTenant, Scope::Tenant(&tenant)),
+            authorize(
+                &viewer_of(&tenant),
+                Action::ViewTenant,
+                Scope::Tenant(&tenant)
+            ),
             Ok(())
         );
     }
@@ -62,7 +66,11 @@ mod tests {
         let mine = TenantId::new();
         let theirs = TenantId::new();
         assert_eq!(
-            authorize(&viewer_of(&mine), Action::ViewTenant, Scope::Tenant(&theirs)),
+            authorize(
+                &viewer_of(&mine),
+                Action::ViewTenant,
+                Scope::Tenant(&theirs)
+            ),
             Err(AppError::Forbidden)
         );
     }

@@ -14,8 +14,13 @@ use crate::AppError;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DatabaseUrl {
     /// A file path (created with its folder if missing), or `None` for in-memory.
-    Sqlite { url: String, path: Option<PathBuf> },
-    Postgres { url: String },
+    Sqlite {
+        url: String,
+        path: Option<PathBuf>,
+    },
+    Postgres {
+        url: String,
+    },
 }
 
 impl DatabaseUrl {
@@ -28,7 +33,9 @@ impl DatabaseUrl {
         {
             let file = rest.split('?').next().unwrap_or_default();
             if file.is_empty() {
-                return Err("the sqlite URL names no file (e.g. sqlite://data/persona-console.db)".into());
+                return Err(
+                    "the sqlite URL names no file (e.g. sqlite://data/persona-console.db)".into(),
+                );
             }
             let path = (file != ":memory:").then(|| PathBuf::from(file));
             let url = if raw.contains("mode=") {
@@ -44,9 +51,14 @@ impl DatabaseUrl {
             let after = raw.split_once("://").map(|(_, r)| r).unwrap_or_default();
             let host = after.rsplit('@').next().unwrap_or_default();
             if host.is_empty() || host.starts_with('/') {
-                return Err("the postgres URL names no host (e.g. postgres://user@127.0.0.1/persona)".into());
+                return Err(
+                    "the postgres URL names no host (e.g. postgres://user@127.0.0.1/persona)"
+                        .into(),
+                );
             }
-            return Ok(Self::Postgres { url: raw.to_string() });
+            return Ok(Self::Postgres {
+                url: raw.to_string(),
+            });
         }
         Err(format!(
             "unsupported database URL `{}`: use sqlite://PATH or postgres://USER@HOST/DB",
@@ -114,10 +126,12 @@ pub async fn check_ready(db: &DatabaseConnection) -> Result<(), AppError> {
         tracing::warn!(error = %e, "readiness: database unreachable");
         AppError::Unavailable
     })?;
-    let pending = Migrator::get_pending_migrations_read_only(db).await.map_err(|e| {
-        tracing::warn!(error = %e, "readiness: cannot read migration state");
-        AppError::Unavailable
-    })?;
+    let pending = Migrator::get_pending_migrations_read_only(db)
+        .await
+        .map_err(|e| {
+            tracing::warn!(error = %e, "readiness: cannot read migration state");
+            AppError::Unavailable
+        })?;
     if pending.is_empty() {
         Ok(())
     } else {
@@ -170,7 +184,9 @@ mod tests {
 
     #[test]
     fn unknown_schemes_are_refused_without_leaking_passwords() {
-        let err = DatabaseUrl::parse("mysql://root:hunter2@localhost/db").err().unwrap_or_default();
+        let err = DatabaseUrl::parse("mysql://root:hunter2@localhost/db")
+            .err()
+            .unwrap_or_default();
         assert!(err.contains("unsupported database URL"), "{err}");
         assert!(!err.contains("hunter2"), "{err}");
         assert!(DatabaseUrl::parse("").is_err());

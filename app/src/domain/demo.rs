@@ -20,14 +20,26 @@ const SPACES: &[(&str, &str, &[(&str, &str, i16)])] = &[
         "Customer Support",
         "Front-line support for Northwind's online store.",
         &[
-            ("Ava", "Support concierge: answers order questions and files tickets.", 2),
-            ("Milo", "Returns assistant: walks customers through returns in the sandbox.", 1),
+            (
+                "Ava",
+                "Support concierge: answers order questions and files tickets.",
+                2,
+            ),
+            (
+                "Milo",
+                "Returns assistant: walks customers through returns in the sandbox.",
+                1,
+            ),
         ],
     ),
     (
         "Back Office",
         "Internal operations: orders, invoices and inventory.",
-        &[("Otto", "Order desk: reconciles orders with inventory and flags mismatches.", 1)],
+        &[(
+            "Otto",
+            "Order desk: reconciles orders with inventory and flags mismatches.",
+            1,
+        )],
     ),
 ];
 
@@ -80,7 +92,9 @@ pub async fn ensure_demo(ctx: &Ctx) -> Result<Demo, AppError> {
                 .one(&txn)
                 .await?
                 .map(|m| m.tenant_id)
-                .ok_or_else(|| AppError::conflict("The demo account exists without a tenant; remove it first."))?;
+                .ok_or_else(|| {
+                    AppError::conflict("The demo account exists without a tenant; remove it first.")
+                })?;
             let mut owner: user::ActiveModel = owner.into();
             owner.password_hash = Set(hash);
             owner.disabled = Set(false);
@@ -90,9 +104,13 @@ pub async fn ensure_demo(ctx: &Ctx) -> Result<Demo, AppError> {
         None => {
             let tenant_id = TenantId::new();
             let user_id = UserId::new();
-            tenant::ActiveModel { id: Set(tenant_id.to_string()), name: Set(DEMO_TENANT.into()), created_at: Set(now) }
-                .insert(&txn)
-                .await?;
+            tenant::ActiveModel {
+                id: Set(tenant_id.to_string()),
+                name: Set(DEMO_TENANT.into()),
+                created_at: Set(now),
+            }
+            .insert(&txn)
+            .await?;
             user::ActiveModel {
                 id: Set(user_id.to_string()),
                 email: Set(DEMO_EMAIL.into()),
@@ -153,12 +171,25 @@ pub async fn ensure_demo(ctx: &Ctx) -> Result<Demo, AppError> {
     txn.commit().await?;
 
     Ok(Demo {
-        login: DemoLogin { email: DEMO_EMAIL.into(), password },
+        login: DemoLogin {
+            email: DEMO_EMAIL.into(),
+            password,
+        },
         tenant_id,
-        spaces: spaces.into_iter().map(|s| DemoSpace { id: SpaceId::from_db(s.id), name: s.name }).collect(),
+        spaces: spaces
+            .into_iter()
+            .map(|s| DemoSpace {
+                id: SpaceId::from_db(s.id),
+                name: s.name,
+            })
+            .collect(),
         personas: personas
             .into_iter()
-            .map(|p| DemoPersona { id: PersonaId::from_db(p.id), name: p.name, space_id: SpaceId::from_db(p.space_id) })
+            .map(|p| DemoPersona {
+                id: PersonaId::from_db(p.id),
+                name: p.name,
+                space_id: SpaceId::from_db(p.space_id),
+            })
             .collect(),
         created,
     })

@@ -27,13 +27,16 @@ pub async fn get_overview(ctx: &Ctx, actor: &Actor) -> Result<OverviewView, AppE
         .all(&ctx.db)
         .await?
     {
-        personas_by_space.entry(p.space_id).or_default().push(PersonaSummary {
-            id: PersonaId::from_db(p.id),
-            name: p.name,
-            role_description: p.role_description,
-            stage: u8::try_from(p.stage).unwrap_or(1),
-            status: p.status,
-        });
+        personas_by_space
+            .entry(p.space_id)
+            .or_default()
+            .push(PersonaSummary {
+                id: PersonaId::from_db(p.id),
+                name: p.name,
+                role_description: p.role_description,
+                stage: u8::try_from(p.stage).unwrap_or(1),
+                status: p.status,
+            });
     }
     Ok(OverviewView {
         tenant_name: user.tenant_name.clone(),

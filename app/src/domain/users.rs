@@ -12,11 +12,19 @@ use crate::types::{Role, TenantId, UserId};
 pub fn check_email(email: &str) -> Result<String, AppError> {
     let email = normalize_email(email);
     let valid_shape = match email.split_once('@') {
-        Some((local, domain)) => !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.'),
+        Some((local, domain)) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+        }
         None => false,
     };
     if email.len() > MAX_EMAIL_LEN || !valid_shape || email.chars().any(char::is_whitespace) {
-        return Err(AppError::invalid("email", "Enter an email address like name@example.com."));
+        return Err(AppError::invalid(
+            "email",
+            "Enter an email address like name@example.com.",
+        ));
     }
     Ok(email)
 }
@@ -30,7 +38,10 @@ pub fn check_name(field: &str, name: &str) -> Result<String, AppError> {
         return Err(AppError::invalid(field, "must be at most 120 characters"));
     }
     if name.chars().any(char::is_control) {
-        return Err(AppError::invalid(field, "must not contain control characters"));
+        return Err(AppError::invalid(
+            field,
+            "must not contain control characters",
+        ));
     }
     Ok(name.to_string())
 }
@@ -42,12 +53,24 @@ pub struct NewAdmin {
 
 /// Creates an owner account, in a new tenant of the given name.
 /// Only the operating-system user who runs the CLI can call this; there is no actor.
-pub async fn create_admin(ctx: &Ctx, email: &str, password: String, tenant_name: &str) -> Result<NewAdmin, AppError> {
+pub async fn create_admin(
+    ctx: &Ctx,
+    email: &str,
+    password: String,
+    tenant_name: &str,
+) -> Result<NewAdmin, AppError> {
     let email = check_email(email)?;
     let tenant_name = check_name("tenant", tenant_name)?;
     check_new_password(&password, &email)?;
-    if user::Entity::find().filter(user::Column::Email.eq(email.as_str())).one(&ctx.db).await?.is_some() {
-        return Err(AppError::conflict(format!("An account for {email} already exists.")));
+    if user::Entity::find()
+        .filter(user::Column::Email.eq(email.as_str()))
+        .one(&ctx.db)
+        .await?
+        .is_some()
+    {
+        return Err(AppError::conflict(format!(
+            "An account for {email} already exists."
+        )));
     }
     let hash = ctx.passwords.hash(password).await?;
     let (user_id, tenant_id) = (UserId::new(), TenantId::new());
@@ -88,8 +111,19 @@ mod tests {
 
     #[test]
     fn emails_are_normalised_and_checked() {
-        assert_eq!(check_email("  Ann@Example.COM "), Ok("ann@example.com".into()));
-        for bad in ["", "ann", "ann@", "@example.com", "ann@example", "a n@example.com", &format!("{}@x.io", "a".repeat(260))] {
+        assert_eq!(
+            check_email("  Ann@Example.COM "),
+            Ok("ann@example.com".into())
+        );
+        for bad in [
+            "",
+            "ann",
+            "ann@",
+            "@example.com",
+            "ann@example",
+            "a n@example.com",
+            &format!("{}@x.io", "a".repeat(260)),
+        ] {
             assert!(check_email(bad).is_err(), "{bad}");
         }
     }

@@ -11,14 +11,24 @@ fn message_for(code: &str, retry_secs: Option<u64>) -> Option<(&'static str, Str
         "invalid_credentials" => "That email and password do not match an account.".to_string(),
         "rate_limited" => {
             let minutes = retry_secs.unwrap_or(60).div_ceil(60).max(1);
-            format!("Too many failed attempts. Try again in {minutes} minute{}.", if minutes == 1 { "" } else { "s" })
+            format!(
+                "Too many failed attempts. Try again in {minutes} minute{}.",
+                if minutes == 1 { "" } else { "s" }
+            )
         }
         "missing_email" => "Enter your email address.".to_string(),
         "missing_password" => "Enter your password.".to_string(),
         "too_long" => "That email or password is too long.".to_string(),
-        "no_tenant" => "Your account is not a member of any tenant yet. Ask an owner to add you.".to_string(),
+        "no_tenant" => {
+            "Your account is not a member of any tenant yet. Ask an owner to add you.".to_string()
+        }
         "unavailable" => "Sign-in is not available right now. Try again shortly.".to_string(),
-        "session_ended" => return Some(("notice-info", "Your session ended. Sign in again to continue.".into())),
+        "session_ended" => {
+            return Some((
+                "notice-info",
+                "Your session ended. Sign in again to continue.".into(),
+            ));
+        }
         "signed_out" => return Some(("notice-info", "You are signed out.".into())),
         _ => "Sign-in failed. Try again.".to_string(),
     };
@@ -34,7 +44,13 @@ pub fn LoginPage() -> impl IntoView {
         let retry = q.get("retry").and_then(|r| r.parse().ok());
         message_for(&code, retry)
     };
-    let next = move || query.read().get("next").filter(|n| n.starts_with('/') && !n.starts_with("//")).unwrap_or_else(|| "/".into());
+    let next = move || {
+        query
+            .read()
+            .get("next")
+            .filter(|n| n.starts_with('/') && !n.starts_with("//"))
+            .unwrap_or_else(|| "/".into())
+    };
     let show_password = RwSignal::new(false);
 
     view! {
@@ -85,9 +101,21 @@ mod tests {
 
     #[test]
     fn every_outcome_has_words_and_rate_limits_round_up_to_minutes() {
-        assert_eq!(message_for("rate_limited", Some(61)).map(|m| m.1), Some("Too many failed attempts. Try again in 2 minutes.".into()));
-        assert_eq!(message_for("rate_limited", Some(5)).map(|m| m.1), Some("Too many failed attempts. Try again in 1 minute.".into()));
-        assert_eq!(message_for("signed_out", None).map(|m| m.0), Some("notice-info"));
-        assert_eq!(message_for("anything-else", None).map(|m| m.0), Some("notice-error"));
+        assert_eq!(
+            message_for("rate_limited", Some(61)).map(|m| m.1),
+            Some("Too many failed attempts. Try again in 2 minutes.".into())
+        );
+        assert_eq!(
+            message_for("rate_limited", Some(5)).map(|m| m.1),
+            Some("Too many failed attempts. Try again in 1 minute.".into())
+        );
+        assert_eq!(
+            message_for("signed_out", None).map(|m| m.0),
+            Some("notice-info")
+        );
+        assert_eq!(
+            message_for("anything-else", None).map(|m| m.0),
+            Some("notice-error")
+        );
     }
 }

@@ -32,15 +32,29 @@ impl Area {
     /// What the area will hold, so nobody mistakes the empty page for missing data.
     fn promise(self) -> &'static str {
         match self {
-            Area::Spaces => "Create spaces, their environments and apps, and see what each space may touch.",
-            Area::Personas => "Create personas, set their owner, on-call operator and continuity profile.",
-            Area::Capabilities => "Enable built-in surfaces, register external systems, and grant them to personas.",
-            Area::Rollout => "Move personas through the four rollout stages, with gates and approvals.",
-            Area::Review => "Approve or reject stage promotions, kill-switch releases and risky actions.",
-            Area::KillSwitches => "Stop a tenant, space, app, persona or capability at once, and drill it.",
+            Area::Spaces => {
+                "Create spaces, their environments and apps, and see what each space may touch."
+            }
+            Area::Personas => {
+                "Create personas, set their owner, on-call operator and continuity profile."
+            }
+            Area::Capabilities => {
+                "Enable built-in surfaces, register external systems, and grant them to personas."
+            }
+            Area::Rollout => {
+                "Move personas through the four rollout stages, with gates and approvals."
+            }
+            Area::Review => {
+                "Approve or reject stage promotions, kill-switch releases and risky actions."
+            }
+            Area::KillSwitches => {
+                "Stop a tenant, space, app, persona or capability at once, and drill it."
+            }
             Area::Activity => "Watch decisions and actions from persona runtimes, live.",
             Area::Audit => "Read the tamper-evident log of every change to the control plane.",
-            Area::Evaluation => "Walk the buyer's checklist and share an evidence-backed readiness report.",
+            Area::Evaluation => {
+                "Walk the buyer's checklist and share an evidence-backed readiness report."
+            }
         }
     }
 }

@@ -16,4 +16,3 @@ pub async fn get_session_view() -> Result<Option<SessionView>, AppError> {
         role: user.role,
     }))
 }
-

@@ -20,13 +20,21 @@ pub fn normalize_email(email: &str) -> String {
 
 /// Checks the credentials and returns what the session should hold.
 /// Unknown email, wrong password and disabled account fail alike, after the same work.
-pub async fn login(ctx: &Ctx, email: &str, password: &str, ip: Option<IpAddr>) -> Result<SessionAuth, AppError> {
+pub async fn login(
+    ctx: &Ctx,
+    email: &str,
+    password: &str,
+    ip: Option<IpAddr>,
+) -> Result<SessionAuth, AppError> {
     let email = normalize_email(email);
     if email.is_empty() {
         return Err(AppError::invalid("email", "Enter your email address."));
     }
     if email.len() > MAX_EMAIL_LEN {
-        return Err(AppError::invalid("email", "That email address is too long."));
+        return Err(AppError::invalid(
+            "email",
+            "That email address is too long.",
+        ));
     }
     if password.is_empty() {
         return Err(AppError::invalid("password", "Enter your password."));
@@ -36,9 +44,11 @@ pub async fn login(ctx: &Ctx, email: &str, password: &str, ip: Option<IpAddr>) -
     }
 
     let started = Instant::now();
-    ctx.throttle.check(&email, ip, started).map_err(|wait| AppError::RateLimited {
-        retry_after_secs: wait.as_secs().max(1),
-    })?;
+    ctx.throttle
+        .check(&email, ip, started)
+        .map_err(|wait| AppError::RateLimited {
+            retry_after_secs: wait.as_secs().max(1),
+        })?;
 
     let found = user::Entity::find()
         .filter(user::Column::Email.eq(email.as_str()))
@@ -57,7 +67,11 @@ pub async fn login(ctx: &Ctx, email: &str, password: &str, ip: Option<IpAddr>) -
     ctx.throttle.record_success(&email);
 
     // The first tenant by name; switching tenants comes with the members pages.
-    let Some(tenant_id) = tenant_ids_by_name(&ctx.db, &user.id).await?.into_iter().next() else {
+    let Some(tenant_id) = tenant_ids_by_name(&ctx.db, &user.id)
+        .await?
+        .into_iter()
+        .next()
+    else {
         return Err(AppError::conflict(
             "Your account is not a member of any tenant yet. Ask an owner to add you.",
         ));
@@ -71,7 +85,10 @@ pub async fn login(ctx: &Ctx, email: &str, password: &str, ip: Option<IpAddr>) -
 }
 
 /// The user's tenant ids, ordered by tenant name.
-async fn tenant_ids_by_name(db: &sea_orm::DatabaseConnection, user_id: &str) -> Result<Vec<String>, sea_orm::DbErr> {
+async fn tenant_ids_by_name(
+    db: &sea_orm::DatabaseConnection,
+    user_id: &str,
+) -> Result<Vec<String>, sea_orm::DbErr> {
     let ids: Vec<String> = membership::Entity::find()
         .filter(membership::Column::UserId.eq(user_id))
         .all(db)
@@ -93,19 +110,26 @@ pub async fn load_actor(ctx: &Ctx, auth: &SessionAuth) -> Result<Option<Actor>, 
     if auth.expired(crate::domain::now().unix_timestamp()) {
         return Ok(None);
     }
-    let Some(user) = user::Entity::find_by_id(auth.user_id.as_str()).one(&ctx.db).await? else {
-        return Ok(None);
-    };
-    if user.disabled {
-        return Ok(None);
-    }
-    let Some(member) = membership::Entity::find_by_id((auth.tenant_id.clone(), auth.user_id.clone()))
+    let Some(user) = user::Entity::find_by_id(auth.user_id.as_str())
         .one(&ctx.db)
         .await?
     else {
         return Ok(None);
     };
-    let Some(tenant) = tenant::Entity::find_by_id(auth.tenant_id.as_str()).one(&ctx.db).await? else {
+    if user.disabled {
+        return Ok(None);
+    }
+    let Some(member) =
+        membership::Entity::find_by_id((auth.tenant_id.clone(), auth.user_id.clone()))
+            .one(&ctx.db)
+            .await?
+    else {
+        return Ok(None);
+    };
+    let Some(tenant) = tenant::Entity::find_by_id(auth.tenant_id.as_str())
+        .one(&ctx.db)
+        .await?
+    else {
         return Ok(None);
     };
     let role: Role = member.role.parse().map_err(|e: String| {

@@ -7,8 +7,15 @@ pub const MIN_CHARS: usize = 12;
 pub const MAX_CHARS: usize = 128;
 
 const COMMON: &[&str] = &[
-    "password1234", "123456789012", "qwertyuiopas", "letmein12345", "administrator",
-    "passwordpassword", "iloveyou1234", "welcome12345", "changeme1234",
+    "password1234",
+    "123456789012",
+    "qwertyuiopas",
+    "letmein12345",
+    "administrator",
+    "passwordpassword",
+    "iloveyou1234",
+    "welcome12345",
+    "changeme1234",
 ];
 
 pub fn check_new_password(password: &str, email: &str) -> Result<(), AppError> {
@@ -51,7 +58,10 @@ mod tests {
 
     #[test]
     fn accepts_a_long_varied_password() {
-        assert_eq!(check_new_password("tangerine-orbit-42", "ann@example.com"), Ok(()));
+        assert_eq!(
+            check_new_password("tangerine-orbit-42", "ann@example.com"),
+            Ok(())
+        );
     }
 
     #[test]
@@ -64,7 +74,11 @@ mod tests {
             "ann.smith-rocks-2026",
             "Password1234",
         ] {
-            assert_eq!(field_of(check_new_password(bad, email)).as_deref(), Some("password"), "{bad}");
+            assert_eq!(
+                field_of(check_new_password(bad, email)).as_deref(),
+                Some("password"),
+                "{bad}"
+            );
         }
     }
 

@@ -69,7 +69,11 @@ impl PasswordHasher {
     }
 
     pub async fn hash(&self, password: String) -> Result<String, AppError> {
-        let _permit = self.permits.acquire().await.map_err(|_| AppError::Unavailable)?;
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|_| AppError::Unavailable)?;
         tokio::task::spawn_blocking(move || hash_now(&password))
             .await
             .map_err(|_| AppError::Internal)?
@@ -77,7 +81,11 @@ impl PasswordHasher {
 
     /// `None` as the hash means "no such account": the same work is done, and it fails.
     pub async fn verify(&self, hash: Option<String>, password: String) -> Result<bool, AppError> {
-        let _permit = self.permits.acquire().await.map_err(|_| AppError::Unavailable)?;
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|_| AppError::Unavailable)?;
         let known = hash.is_some();
         let hash = hash.unwrap_or_else(|| self.dummy_hash.clone());
         let ok = tokio::task::spawn_blocking(move || verify_now(&hash, &password))
@@ -95,9 +103,20 @@ mod tests {
     async fn hashes_verify_and_carry_the_explicit_parameters() -> Result<(), AppError> {
         let hasher = PasswordHasher::new()?;
         let hash = hasher.hash("correct horse battery".into()).await?;
-        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
-        assert!(hasher.verify(Some(hash.clone()), "correct horse battery".into()).await?);
-        assert!(!hasher.verify(Some(hash), "wrong horse battery".into()).await?);
+        assert!(
+            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{hash}"
+        );
+        assert!(
+            hasher
+                .verify(Some(hash.clone()), "correct horse battery".into())
+                .await?
+        );
+        assert!(
+            !hasher
+                .verify(Some(hash), "wrong horse battery".into())
+                .await?
+        );
         Ok(())
     }
 

@@ -19,7 +19,8 @@ pub struct SessionAuth {
 
 impl SessionAuth {
     pub fn expired(&self, now_unix: i64) -> bool {
-        now_unix - self.authenticated_at >= ABSOLUTE_TIMEOUT_SECS || now_unix < self.authenticated_at - 300
+        now_unix - self.authenticated_at >= ABSOLUTE_TIMEOUT_SECS
+            || now_unix < self.authenticated_at - 300
     }
 }
 
@@ -29,7 +30,11 @@ mod tests {
 
     #[test]
     fn the_absolute_timeout_is_twelve_hours() {
-        let auth = SessionAuth { user_id: "u".into(), tenant_id: "t".into(), authenticated_at: 1_000 };
+        let auth = SessionAuth {
+            user_id: "u".into(),
+            tenant_id: "t".into(),
+            authenticated_at: 1_000,
+        };
         assert!(!auth.expired(1_000 + ABSOLUTE_TIMEOUT_SECS - 1));
         assert!(auth.expired(1_000 + ABSOLUTE_TIMEOUT_SECS));
         // A sign-in time far in the future is not trusted either.

@@ -38,15 +38,26 @@ struct Failures<K> {
 
 impl<K> Default for Failures<K> {
     fn default() -> Self {
-        Self { by_key: HashMap::new() }
+        Self {
+            by_key: HashMap::new(),
+        }
     }
 }
 
 impl<K: std::hash::Hash + Eq + Clone> Failures<K> {
     /// How long until this key may try again, if it is over the limit.
-    fn blocked_for(&mut self, key: &K, limit: usize, rules: &ThrottleRules, now: Instant) -> Option<Duration> {
+    fn blocked_for(
+        &mut self,
+        key: &K,
+        limit: usize,
+        rules: &ThrottleRules,
+        now: Instant,
+    ) -> Option<Duration> {
         let times = self.by_key.get_mut(key)?;
-        while times.front().is_some_and(|t| now.duration_since(*t) >= rules.window) {
+        while times
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= rules.window)
+        {
             times.pop_front();
         }
         if times.len() < limit {
@@ -55,13 +66,20 @@ impl<K: std::hash::Hash + Eq + Clone> Failures<K> {
         // The oldest counted failure must leave the window before another try: each
         // further failure pushes the next chance back (a natural back-off).
         let oldest = times.get(times.len() - limit).copied()?;
-        Some((oldest + rules.window).saturating_duration_since(now).max(Duration::from_secs(1)))
+        Some(
+            (oldest + rules.window)
+                .saturating_duration_since(now)
+                .max(Duration::from_secs(1)),
+        )
     }
 
     fn record(&mut self, key: K, rules: &ThrottleRules, now: Instant) {
         if !self.by_key.contains_key(&key) && self.by_key.len() >= rules.max_keys {
-            self.by_key
-                .retain(|_, times| times.back().is_some_and(|t| now.duration_since(*t) < rules.window));
+            self.by_key.retain(|_, times| {
+                times
+                    .back()
+                    .is_some_and(|t| now.duration_since(*t) < rules.window)
+            });
             if self.by_key.len() >= rules.max_keys {
                 return;
             }
@@ -97,14 +115,19 @@ impl LoginThrottle {
 
     fn state(&self) -> std::sync::MutexGuard<'_, State> {
         // A panic elsewhere while holding the lock leaves plain counters: still usable.
-        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// `Err(wait)` when either the account or the address must wait.
     pub fn check(&self, account: &str, ip: Option<IpAddr>, now: Instant) -> Result<(), Duration> {
         let rules = self.rules;
         let mut state = self.state();
-        let by_account = state.accounts.blocked_for(&account.to_string(), rules.per_account, &rules, now);
+        let by_account =
+            state
+                .accounts
+                .blocked_for(&account.to_string(), rules.per_account, &rules, now);
         let by_ip = ip.and_then(|ip| state.ips.blocked_for(&ip, rules.per_ip, &rules, now));
         match by_account.max(by_ip) {
             Some(wait) => Err(wait),
@@ -147,7 +170,10 @@ mod tests {
         assert_eq!(wait, Err(Duration::from_secs(14 * 60)));
         // Another account from another address is not affected.
         assert_eq!(throttle.check("b@x.io", ip(98), t0), Ok(()));
-        assert_eq!(throttle.check("a@x.io", ip(99), t0 + Duration::from_secs(15 * 60)), Ok(()));
+        assert_eq!(
+            throttle.check("a@x.io", ip(99), t0 + Duration::from_secs(15 * 60)),
+            Ok(())
+        );
     }
 
     #[test]
@@ -175,7 +201,10 @@ mod tests {
 
     #[test]
     fn memory_stays_bounded_under_a_spray_of_new_keys() {
-        let throttle = LoginThrottle::new(ThrottleRules { max_keys: 100, ..Default::default() });
+        let throttle = LoginThrottle::new(ThrottleRules {
+            max_keys: 100,
+            ..Default::default()
+        });
         let t0 = Instant::now();
         for i in 0..1000 {
             throttle.record_failure(&format!("u{i}@x.io"), None, t0);
