@@ -93,6 +93,11 @@ impl FromServerFnError for AppError {
 #[cfg(feature = "ssr")]
 impl From<sea_orm::DbErr> for AppError {
     fn from(err: sea_orm::DbErr) -> Self {
+        // A unique index that says no is a conflict the person can act on, not a fault:
+        // it catches the race that a "does it exist yet?" check before an insert leaves.
+        if let Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) = err.sql_err() {
+            return Self::conflict("That already exists.");
+        }
         tracing::error!(error = %err, "database error");
         match err {
             sea_orm::DbErr::ConnectionAcquire(_) | sea_orm::DbErr::Conn(_) => Self::Unavailable,
