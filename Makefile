@@ -9,8 +9,7 @@ RUST_PACKAGES := -p persona-console -p app -p migration
 
 ## Set up whatever is missing, build, and serve on http://127.0.0.1:3000 with the demo tenant.
 run: build
-	@$(ENV) export DATABASE_URL="$${DATABASE_URL:-sqlite://data/persona-console.db}" && \
-	  exec "$$CARGO_TARGET_DIR/release/persona-console" serve --demo
+	@$(ENV) exec "$$CARGO_TARGET_DIR/release/persona-console" serve --demo
 
 ## Release build of the server and the hydrated site (binary: $CARGO_TARGET_DIR/release/persona-console).
 build: bootstrap
