@@ -12,6 +12,7 @@ use app::AppError;
 use app::domain::auth::login::login as domain_login;
 use app::domain::auth::session_auth::SESSION_KEY;
 
+use crate::login_url::{login_url, safe_next};
 use crate::middleware::client_ip::ClientIp;
 use crate::state::AppState;
 
@@ -25,41 +26,28 @@ pub struct LoginForm {
     next: String,
 }
 
-/// Only a path on this site: never `//evil.example` or `https://…` (no open redirect).
-fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
-        next
-    } else {
-        "/"
-    }
-}
-
+/// Back to the sign-in page with a code the page turns into words. Codes, not messages,
+/// travel in the URL, so nobody can put their own text on our sign-in page.
 fn back_to_login(error: &AppError, next: &str) -> Response {
     let code = match error {
-        AppError::Invalid { field, message } if message.contains("too long") => {
-            let _ = field;
-            "too_long".to_string()
-        }
-        AppError::Invalid { field, .. } if field == "email" => "missing_email".into(),
-        AppError::Invalid { .. } => "missing_password".into(),
-        AppError::RateLimited { retry_after_secs } => {
-            format!("rate_limited&retry={retry_after_secs}")
-        }
-        AppError::InvalidCredentials => "invalid_credentials".into(),
-        AppError::Conflict { .. } => "no_tenant".into(),
-        AppError::Unavailable => "unavailable".into(),
-        _ => "failed".into(),
+        AppError::Invalid { field, .. } if field == "email" => "invalid_email",
+        AppError::Invalid { .. } => "invalid_password",
+        AppError::RateLimited { .. } => "rate_limited",
+        AppError::InvalidCredentials => "invalid_credentials",
+        AppError::Conflict { .. } => "no_tenant",
+        AppError::Unavailable => "unavailable",
+        _ => "failed",
     };
-    let mut target = format!("/login?error={code}");
-    if next != "/" {
-        target.push_str("&next=");
-        target.push_str(
-            &next
-                .replace('%', "%25")
-                .replace('&', "%26")
-                .replace('#', "%23"),
-        );
+    let retry = match error {
+        AppError::RateLimited { retry_after_secs } => Some(retry_after_secs.to_string()),
+        _ => None,
+    };
+    let mut params = vec![("error", code)];
+    if let Some(retry) = retry.as_deref() {
+        params.push(("retry", retry));
     }
+    params.push(("next", next));
+    let target = login_url(&params);
     let mut response = Redirect::to(&target).into_response();
     // The status says what happened too, for scripts and tests; browsers follow the 303.
     if let AppError::RateLimited { retry_after_secs } = error {
@@ -114,23 +102,4 @@ pub async fn logout(session: Session) -> Response {
         return AppError::Unavailable.into_response();
     }
     Redirect::to("/login?status=signed_out").into_response()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn next_never_leaves_the_site() {
-        assert_eq!(safe_next("/spaces"), "/spaces");
-        for bad in [
-            "//evil.example",
-            "https://evil.example",
-            "",
-            "evil",
-            "/\\evil.example",
-        ] {
-            assert_eq!(safe_next(bad), "/", "{bad}");
-        }
-    }
 }

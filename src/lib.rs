@@ -5,6 +5,7 @@ pub mod assets;
 pub mod auth_routes;
 pub mod config;
 pub mod health;
+pub mod login_url;
 pub mod middleware;
 pub mod router;
 pub mod server;

@@ -3,7 +3,7 @@
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::middleware::{Next, from_fn, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
@@ -78,8 +78,6 @@ pub fn build(state: AppState) -> Router {
         .with_expiry(Expiry::OnInactivity(Duration::seconds(IDLE_TIMEOUT_SECS)));
 
     Router::new()
-        .route("/healthz", get(health::healthz))
-        .route("/readyz", get(health::readyz))
         .route("/auth/login", post(auth_routes::login))
         .route("/auth/logout", post(auth_routes::logout))
         // Server functions answer POST only: no GET encoding can change anything.
@@ -90,12 +88,15 @@ pub fn build(state: AppState) -> Router {
             leptos_context(state.ctx.clone()),
             move || shell(options.clone()),
         )
+        // Sessions and the actor only for the routes above: static files, health checks
+        // and 404s never load (or, with always_save, rewrite) a session.
+        .route_layer(from_fn_with_state(state.clone(), auth::load_session_actor))
+        .route_layer(sessions)
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(from_fn_with_state(state.clone(), auth::load_session_actor))
-        .layer(sessions)
         .layer(from_fn_with_state(state.clone(), csrf::reject_cross_site))
         .layer(from_fn_with_state(state.clone(), headers::security_headers))
-        .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
         .layer(from_fn(limit_body))
         // Refuses a declared Content-Length over the limit before reading anything.
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))

@@ -30,6 +30,7 @@ on_both_databases!(
     a_member_sees_only_their_own_tenant,
     unknown_pages_are_404,
     health_and_readiness,
+    static_files_and_health_checks_leave_the_session_alone,
 );
 
 async fn login_page_renders_a_labelled_form(app: TestApp) {
@@ -43,14 +44,7 @@ async fn login_page_renders_a_labelled_form(app: TestApp) {
 async fn signing_in_sets_a_strict_http_only_cookie_and_opens_the_shell(app: TestApp) {
     let demo = app.demo().await;
     let reply = app
-        .post_form(
-            "/auth/login",
-            &form(&[
-                ("email", &demo.login.email),
-                ("password", &demo.login.password),
-            ]),
-            None,
-        )
+        .post_login(&demo.login.email, &demo.login.password, None)
         .await;
     assert_eq!(reply.status, 303);
     let line = reply.set_cookie_line().expect("cookie set");
@@ -78,14 +72,7 @@ async fn signing_in_again_cycles_the_session_id(app: TestApp) {
     let demo = app.demo().await;
     let first = app.sign_in(&demo.login.email, &demo.login.password).await;
     let again = app
-        .post_form(
-            "/auth/login",
-            &form(&[
-                ("email", &demo.login.email),
-                ("password", &demo.login.password),
-            ]),
-            Some(&first),
-        )
+        .post_login(&demo.login.email, &demo.login.password, Some(&first))
         .await;
     assert_eq!(again.status, 303);
     let second = again.session_cookie().expect("a new cookie");
@@ -98,24 +85,10 @@ async fn signing_in_again_cycles_the_session_id(app: TestApp) {
 async fn wrong_password_and_unknown_user_fail_alike(app: TestApp) {
     let demo = app.demo().await;
     let wrong = app
-        .post_form(
-            "/auth/login",
-            &form(&[
-                ("email", &demo.login.email),
-                ("password", "not-the-password"),
-            ]),
-            None,
-        )
+        .post_login(&demo.login.email, "not-the-password", None)
         .await;
     let unknown = app
-        .post_form(
-            "/auth/login",
-            &form(&[
-                ("email", "nobody@example.com"),
-                ("password", "whatever-it-is"),
-            ]),
-            None,
-        )
+        .post_login("nobody@example.com", "whatever-it-is", None)
         .await;
     for reply in [&wrong, &unknown] {
         assert_eq!(reply.status, 303);
@@ -174,14 +147,7 @@ async fn disabled_users_lose_their_sessions(app: TestApp) {
     active.update(&app.ctx.db).await.unwrap();
     assert_eq!(app.get("/", Some(&cookie)).await.status, 303);
     let again = app
-        .post_form(
-            "/auth/login",
-            &form(&[
-                ("email", &demo.login.email),
-                ("password", &demo.login.password),
-            ]),
-            None,
-        )
+        .post_login(&demo.login.email, &demo.login.password, None)
         .await;
     assert_eq!(
         again.location(),
@@ -238,25 +204,11 @@ async fn failed_sign_ins_are_throttled_per_account(app: TestApp) {
     );
     // Unknown accounts are throttled exactly the same way: no hint of who exists.
     for _ in 0..10 {
-        app.post_form(
-            "/auth/login",
-            &form(&[
-                ("email", "ghost@example.com"),
-                ("password", "guess-guess-guess"),
-            ]),
-            None,
-        )
-        .await;
+        app.post_login("ghost@example.com", "guess-guess-guess", None)
+            .await;
     }
     let ghost = app
-        .post_form(
-            "/auth/login",
-            &form(&[
-                ("email", "ghost@example.com"),
-                ("password", "guess-guess-guess"),
-            ]),
-            None,
-        )
+        .post_login("ghost@example.com", "guess-guess-guess", None)
         .await;
     assert!(ghost.location().starts_with("/login?error=rate_limited"));
 }
@@ -373,26 +325,14 @@ async fn bodies_over_the_limit_get_413(app: TestApp) {
 
 async fn bad_input_gets_a_clear_error(app: TestApp) {
     let long_email = format!("{}@example.com", "a".repeat(300));
-    let r = app
-        .post_form(
-            "/auth/login",
-            &form(&[("email", &long_email), ("password", "x")]),
-            None,
-        )
-        .await;
-    assert_eq!(r.location(), "/login?error=too_long");
-    let r = app
-        .post_form(
-            "/auth/login",
-            &form(&[("email", ""), ("password", "x")]),
-            None,
-        )
-        .await;
-    assert_eq!(r.location(), "/login?error=missing_email");
+    let r = app.post_login(&long_email, "x", None).await;
+    assert_eq!(r.location(), "/login?error=invalid_email");
+    let r = app.post_login("", "x", None).await;
+    assert_eq!(r.location(), "/login?error=invalid_email");
     let r = app
         .post_form("/auth/login", &form(&[("email", "a@b.io")]), None)
         .await;
-    assert_eq!(r.location(), "/login?error=missing_password");
+    assert_eq!(r.location(), "/login?error=invalid_password");
     // The next page is kept, but only on this site.
     let r = app
         .post_form(
@@ -490,4 +430,31 @@ async fn health_and_readiness(app: TestApp) {
     let r = app.get("/readyz", None).await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert!(r.body.contains("ready"));
+}
+
+async fn static_files_and_health_checks_leave_the_session_alone(app: TestApp) {
+    let demo = app.demo().await;
+    let cookie = app.sign_in(&demo.login.email, &demo.login.password).await;
+    let before = session::Entity::find().all(&app.ctx.db).await.unwrap();
+    // A second passes, so a rewrite (which renews the expiry) would show.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    for path in [
+        "/pkg/persona-console.js",
+        "/favicon.svg",
+        "/healthz",
+        "/readyz",
+        "/no/such/page",
+    ] {
+        let r = app.get(path, Some(&cookie)).await;
+        assert!(
+            r.session_cookie().is_none(),
+            "{path} touched the session cookie"
+        );
+    }
+    let after = session::Entity::find().all(&app.ctx.db).await.unwrap();
+    assert_eq!(before, after, "no session row was loaded-and-rewritten");
+    // A page view does renew it: that is the idle timeout at work.
+    app.get("/", Some(&cookie)).await;
+    let renewed = session::Entity::find().all(&app.ctx.db).await.unwrap();
+    assert_ne!(before, renewed);
 }

@@ -9,6 +9,7 @@ use tower_sessions::Session;
 use app::domain::auth::login::load_actor;
 use app::domain::auth::session_auth::{SESSION_KEY, SessionAuth};
 
+use crate::login_url::login_url;
 use crate::state::AppState;
 
 /// Paths anyone may fetch: sign-in, health, static files, the server-function endpoint
@@ -63,26 +64,14 @@ pub async fn load_session_actor(
             .path_and_query()
             .map(|p| p.as_str())
             .unwrap_or("/");
-        let mut target = String::from("/login?");
-        if ended {
-            target.push_str("status=session_ended&");
-        }
-        target.push_str("next=");
-        target.push_str(&urlencode(next_path));
+        let target = if ended {
+            login_url(&[("status", "session_ended"), ("next", next_path)])
+        } else {
+            login_url(&[("next", next_path)])
+        };
         return Redirect::to(&target).into_response();
     }
     next.run(request).await
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[cfg(test)]
@@ -90,25 +79,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn pages_are_private_and_assets_public() {
-        for private in ["/", "/spaces", "/kill-switches", "/nowhere"] {
+    fn pages_are_private_and_sign_in_public() {
+        for private in ["/", "/spaces", "/kill-switches", "/loginx"] {
             assert!(!is_public(private), "{private}");
         }
-        for public in [
-            "/login",
-            "/healthz",
-            "/readyz",
-            "/auth/login",
-            "/pkg/persona-console.js",
-            "/favicon.svg",
-            "/api/get_overview",
-        ] {
+        for public in ["/login", "/auth/login", "/auth/logout", "/api/get_overview"] {
             assert!(is_public(public), "{public}");
         }
-    }
-
-    #[test]
-    fn next_paths_are_encoded() {
-        assert_eq!(urlencode("/spaces?x=1&y=2"), "/spaces%3Fx%3D1%26y%3D2");
     }
 }

@@ -237,6 +237,12 @@ impl TestApp {
         self.send(req).await
     }
 
+    /// Posts the sign-in form, as the browser does.
+    pub async fn post_login(&self, email: &str, password: &str, cookie: Option<&str>) -> Reply {
+        let body = form(&[("email", email), ("password", password)]);
+        self.post_form("/auth/login", &body, cookie).await
+    }
+
     /// A same-origin post whose body has no declared length (chunked).
     pub async fn post_streamed(&self, path: &str, body: String) -> Reply {
         let stream = futures_util::stream::iter(vec![Ok::<_, std::io::Error>(body)]);
@@ -258,13 +264,7 @@ impl TestApp {
 
     /// Signs in and returns the session cookie.
     pub async fn sign_in(&self, email: &str, password: &str) -> String {
-        let reply = self
-            .post_form(
-                "/auth/login",
-                &form(&[("email", email), ("password", password)]),
-                None,
-            )
-            .await;
+        let reply = self.post_login(email, password, None).await;
         assert_eq!(reply.status, 303, "sign-in failed: {}", reply.location());
         assert_eq!(reply.location(), "/");
         reply.session_cookie().expect("a session cookie")

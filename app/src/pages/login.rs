@@ -16,9 +16,8 @@ fn message_for(code: &str, retry_secs: Option<u64>) -> Option<(&'static str, Str
                 if minutes == 1 { "" } else { "s" }
             )
         }
-        "missing_email" => "Enter your email address.".to_string(),
-        "missing_password" => "Enter your password.".to_string(),
-        "too_long" => "That email or password is too long.".to_string(),
+        "invalid_email" => "Enter your email address (at most 254 characters).".to_string(),
+        "invalid_password" => "Enter your password (at most 1024 characters).".to_string(),
         "no_tenant" => {
             "Your account is not a member of any tenant yet. Ask an owner to add you.".to_string()
         }
@@ -44,13 +43,8 @@ pub fn LoginPage() -> impl IntoView {
         let retry = q.get("retry").and_then(|r| r.parse().ok());
         message_for(&code, retry)
     };
-    let next = move || {
-        query
-            .read()
-            .get("next")
-            .filter(|n| n.starts_with('/') && !n.starts_with("//"))
-            .unwrap_or_else(|| "/".into())
-    };
+    // Passed back as-is: the sign-in handler decides whether it is a safe place to go.
+    let next = move || query.read().get("next").unwrap_or_else(|| "/".into());
     let show_password = RwSignal::new(false);
 
     view! {
