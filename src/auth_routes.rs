@@ -49,13 +49,13 @@ fn back_to_login(error: &AppError, next: &str) -> Response {
     params.push(("next", next));
     let target = login_url(&params);
     let mut response = Redirect::to(&target).into_response();
-    // The status says what happened too, for scripts and tests; browsers follow the 303.
-    if let AppError::RateLimited { retry_after_secs } = error {
-        if let Ok(v) = retry_after_secs.to_string().parse() {
-            response
-                .headers_mut()
-                .insert(axum::http::header::RETRY_AFTER, v);
-        }
+    // Retry-After says it to scripts too; browsers just follow the 303.
+    if let Some(retry) = retry
+        && let Ok(value) = axum::http::HeaderValue::from_str(&retry)
+    {
+        response
+            .headers_mut()
+            .insert(axum::http::header::RETRY_AFTER, value);
     }
     response
 }

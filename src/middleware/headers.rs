@@ -16,10 +16,10 @@ pub async fn security_headers(
     let is_asset = request.uri().path().starts_with("/pkg/");
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
-        if let Ok(csp) = HeaderValue::from_str(&app::csp::content_security_policy(None)) {
-            headers.insert(header::CONTENT_SECURITY_POLICY, csp);
-        }
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY)
+        && let Ok(csp) = HeaderValue::from_str(&app::csp::content_security_policy(None))
+    {
+        headers.insert(header::CONTENT_SECURITY_POLICY, csp);
     }
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,

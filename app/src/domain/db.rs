@@ -93,12 +93,11 @@ pub async fn connect(url: &DatabaseUrl) -> Result<DatabaseConnection, DbErr> {
         .connect_timeout(Duration::from_secs(10))
         .acquire_timeout(Duration::from_secs(10));
     if let DatabaseUrl::Sqlite { path, .. } = url {
-        if let Some(parent) = path.as_ref().and_then(|p| p.parent()) {
-            if !parent.as_os_str().is_empty() {
-                std::fs::create_dir_all(parent).map_err(|e| {
-                    DbErr::Custom(format!("cannot create {}: {e}", parent.display()))
-                })?;
-            }
+        if let Some(parent) = path.as_ref().and_then(|p| p.parent())
+            && !parent.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| DbErr::Custom(format!("cannot create {}: {e}", parent.display())))?;
         }
         // The control plane favours durability: WAL for concurrent readers, FULL sync,
         // enforced foreign keys, and a busy timeout instead of instant lock errors.

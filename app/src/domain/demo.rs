@@ -15,32 +15,44 @@ use crate::types::{PersonaId, Role, SpaceId, TenantId, UserId};
 pub const DEMO_EMAIL: &str = "demo@persona-console.local";
 const DEMO_TENANT: &str = "Northwind Demo";
 
-const SPACES: &[(&str, &str, &[(&str, &str, i16)])] = &[
-    (
-        "Customer Support",
-        "Front-line support for Northwind's online store.",
-        &[
-            (
-                "Ava",
-                "Support concierge: answers order questions and files tickets.",
-                2,
-            ),
-            (
-                "Milo",
-                "Returns assistant: walks customers through returns in the sandbox.",
-                1,
-            ),
+struct SeedSpace {
+    name: &'static str,
+    description: &'static str,
+    personas: &'static [SeedPersona],
+}
+
+struct SeedPersona {
+    name: &'static str,
+    role: &'static str,
+    stage: i16,
+}
+
+const SPACES: &[SeedSpace] = &[
+    SeedSpace {
+        name: "Customer Support",
+        description: "Front-line support for Northwind's online store.",
+        personas: &[
+            SeedPersona {
+                name: "Ava",
+                role: "Support concierge: answers order questions and files tickets.",
+                stage: 2,
+            },
+            SeedPersona {
+                name: "Milo",
+                role: "Returns assistant: walks customers through returns in the sandbox.",
+                stage: 1,
+            },
         ],
-    ),
-    (
-        "Back Office",
-        "Internal operations: orders, invoices and inventory.",
-        &[(
-            "Otto",
-            "Order desk: reconciles orders with inventory and flags mismatches.",
-            1,
-        )],
-    ),
+    },
+    SeedSpace {
+        name: "Back Office",
+        description: "Internal operations: orders, invoices and inventory.",
+        personas: &[SeedPersona {
+            name: "Otto",
+            role: "Order desk: reconciles orders with inventory and flags mismatches.",
+            stage: 1,
+        }],
+    },
 ];
 
 #[derive(Debug, Clone, Serialize)]
@@ -129,24 +141,24 @@ pub async fn ensure_demo(ctx: &Ctx) -> Result<Demo, AppError> {
             }
             .insert(&txn)
             .await?;
-            for (space_name, description, personas) in SPACES {
+            for seed in SPACES {
                 let space_id = SpaceId::new();
                 space::ActiveModel {
                     id: Set(space_id.to_string()),
                     tenant_id: Set(tenant_id.to_string()),
-                    name: Set((*space_name).into()),
-                    description: Set((*description).into()),
+                    name: Set(seed.name.into()),
+                    description: Set(seed.description.into()),
                     created_at: Set(now),
                 }
                 .insert(&txn)
                 .await?;
-                for (name, role, stage) in *personas {
+                for persona in seed.personas {
                     persona::ActiveModel {
                         id: Set(PersonaId::new().to_string()),
                         space_id: Set(space_id.to_string()),
-                        name: Set((*name).into()),
-                        role_description: Set((*role).into()),
-                        stage: Set(*stage),
+                        name: Set(persona.name.into()),
+                        role_description: Set(persona.role.into()),
+                        stage: Set(persona.stage),
                         status: Set("active".into()),
                         created_at: Set(now),
                     }

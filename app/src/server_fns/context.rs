@@ -22,10 +22,10 @@ pub fn actor() -> Result<Actor, AppError> {
 /// Gives a failed server function the HTTP status of its error (server functions answer
 /// 500 for every error otherwise), so clients and logs see 401, 403, 404… as they are.
 pub fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
-    if let Err(error) = &result {
-        if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-            res.set_status(error.status());
-        }
+    if let Err(error) = &result
+        && let Some(res) = use_context::<leptos_axum::ResponseOptions>()
+    {
+        res.set_status(error.status());
     }
     result
 }
