@@ -39,6 +39,13 @@ async fn login_page_renders_a_labelled_form(app: TestApp) {
     assert!(page.body.contains(r#"<label for="email""#), "{}", page.body);
     assert!(page.body.contains(r#"<label for="password""#));
     assert!(page.body.contains(r#"action="/auth/login""#));
+    // Where to go after sign-in is in the server-rendered form, not only after hydration.
+    let page = app.get("/login?next=/review", None).await;
+    assert!(
+        page.body.contains(r#"name="next" value="/review""#),
+        "{}",
+        page.body
+    );
 }
 
 async fn signing_in_sets_a_strict_http_only_cookie_and_opens_the_shell(app: TestApp) {

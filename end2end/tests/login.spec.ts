@@ -4,8 +4,8 @@ import { demo } from './demo';
 async function signIn(page: Page) {
   const { login } = demo();
   await page.goto('/');
-  // Not signed in: sent to the sign-in page, which remembers where we were going.
-  await expect(page).toHaveURL(/\/login\?next=\//);
+  // Not signed in: sent to the sign-in page (the overview is where it returns by default).
+  await expect(page).toHaveURL(/\/login$/);
   await page.getByLabel('Email').fill(login.email);
   await page.getByLabel('Password', { exact: true }).fill(login.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -66,4 +66,15 @@ test('without JavaScript the toggle is inert but sign-in still works', async ({ 
   await expect(page.getByLabel('Password', { exact: true })).toHaveAttribute('type', 'password');
   await signIn(page);
   await expect(page.getByRole('heading', { name: 'Overview', level: 1 })).toBeVisible();
+});
+
+test('sign-in returns to the page that asked for it', async ({ page }) => {
+  const { login } = demo();
+  await page.goto('/audit');
+  await expect(page).toHaveURL(/\/login\?next=\/audit/);
+  await page.getByLabel('Email').fill(login.email);
+  await page.getByLabel('Password', { exact: true }).fill(login.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/audit$/);
+  await expect(page.getByRole('heading', { name: 'Audit log', level: 1 })).toBeVisible();
 });

@@ -58,7 +58,7 @@ pub fn LoginPage() -> impl IntoView {
                     view! { <div class=format!("notice {class}") role=role>{text}</div> }
                 })}
                 <form method="post" action="/auth/login" class="stack">
-                    <input type="hidden" name="next" prop:value=next />
+                    <input type="hidden" name="next" value=next />
                     <label for="email">"Email"</label>
                     <input id="email" name="email" type="email" autocomplete="username" required maxlength="254" autofocus />
                     <label for="password">"Password"</label>
