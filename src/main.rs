@@ -37,6 +37,8 @@ enum Command {
         #[arg(long, default_value = "My organisation")]
         tenant: String,
     },
+    /// Check every tenant's audit chain; report the first broken entry (exit code 1).
+    VerifyAudit,
     /// Seed the demo tenant if missing, set a fresh demo password, and print the login.
     Demo {
         /// Print machine-readable JSON (for scripts and outside test clients).
@@ -84,6 +86,33 @@ async fn run(cli: Cli) -> Result<(), String> {
                 created.tenant_id
             );
             Ok(())
+        }
+        Command::VerifyAudit => {
+            let db = server::open_database(&database).await?;
+            let started = std::time::Instant::now();
+            let report = app::domain::audit::verify::verify_audit(&db)
+                .await
+                .map_err(|e| e.to_string())?;
+            let secs = started.elapsed().as_secs_f64().max(1e-9);
+            match report.first_broken {
+                None => {
+                    println!(
+                        "Audit log intact: {} entries in {} tenants checked in {:.2} s ({:.0} entries/s).",
+                        report.entries,
+                        report.tenants,
+                        secs,
+                        report.entries as f64 / secs
+                    );
+                    Ok(())
+                }
+                Some(b) => Err(format!(
+                    "audit log BROKEN in tenant {} at entry {}{}: {}",
+                    b.tenant_id,
+                    b.seq,
+                    b.entry_id.map(|id| format!(" ({id})")).unwrap_or_default(),
+                    b.reason
+                )),
+            }
         }
         Command::Demo { json } => {
             let ctx =

@@ -91,3 +91,42 @@ fn create_admin_reads_the_password_from_stdin_and_enforces_the_policy() {
     let dup = run("ANN@acme.example", "a-long-enough-secret");
     assert!(String::from_utf8_lossy(&dup.stderr).contains("already exists"));
 }
+
+#[test]
+fn verify_audit_reports_an_intact_log_and_the_first_broken_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("audit.db");
+    let db = format!("sqlite://{}", path.display());
+    assert!(
+        cli(&db)
+            .args(["demo", "--json"])
+            .output()
+            .unwrap()
+            .status
+            .success()
+    );
+    let ok = cli(&db).arg("verify-audit").output().unwrap();
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&ok.stdout).contains("Audit log intact: 8 entries in 1 tenants")
+    );
+
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        use sea_orm::ConnectionTrait;
+        let conn = sea_orm::Database::connect(db.as_str()).await.unwrap();
+        conn.execute_unprepared("UPDATE audit_entries SET diff = '{}' WHERE seq = 4")
+            .await
+            .unwrap();
+    });
+    let bad = cli(&db).arg("verify-audit").output().unwrap();
+    assert_eq!(bad.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        err.contains("BROKEN") && err.contains("at entry 4"),
+        "{err}"
+    );
+}

@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261128_000001_accounts;
 mod m20261128_000002_spaces_personas;
+mod m20261128_000003_audit;
 
 pub struct Migrator;
 
@@ -13,6 +14,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261128_000001_accounts::Migration),
             Box::new(m20261128_000002_spaces_personas::Migration),
+            Box::new(m20261128_000003_audit::Migration),
         ]
     }
 }

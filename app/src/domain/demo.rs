@@ -7,6 +7,7 @@ use rand::rngs::OsRng;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde::Serialize;
 
+use super::audit::{AuditActor, Change, record};
 use super::entities::{membership, persona, space, tenant, user};
 use super::{Ctx, db};
 use crate::AppError;
@@ -90,6 +91,7 @@ pub async fn ensure_demo(ctx: &Ctx) -> Result<Demo, AppError> {
     let password = Alphanumeric.sample_string(&mut OsRng, 20);
     let hash = ctx.passwords.hash(password.clone()).await?;
     let now = super::now();
+    let actor = AuditActor::system();
     let txn = db::begin_write(&ctx.db).await?;
 
     let existing = user::Entity::find()
@@ -107,23 +109,41 @@ pub async fn ensure_demo(ctx: &Ctx) -> Result<Demo, AppError> {
                 .ok_or_else(|| {
                     AppError::conflict("The demo account exists without a tenant; remove it first.")
                 })?;
-            let mut owner: user::ActiveModel = owner.into();
-            owner.password_hash = Set(hash);
-            owner.disabled = Set(false);
-            owner.update(&txn).await?;
+            let before = owner.clone();
+            let mut active: user::ActiveModel = owner.into();
+            active.password_hash = Set(hash);
+            active.disabled = Set(false);
+            let after = active.update(&txn).await?;
+            let tenant = TenantId::from_db(tenant_id.clone());
+            // The view never shows the hash: a reset with no other change records an empty diff
+            // under its own action name, which is what happened.
+            record(
+                &txn,
+                &tenant,
+                &actor,
+                Change::updated("user.reset_password", &before, &after),
+            )
+            .await?;
             TenantId::from_db(tenant_id)
         }
         None => {
             let tenant_id = TenantId::new();
             let user_id = UserId::new();
-            tenant::ActiveModel {
+            let created = tenant::ActiveModel {
                 id: Set(tenant_id.to_string()),
                 name: Set(DEMO_TENANT.into()),
                 created_at: Set(now),
             }
             .insert(&txn)
             .await?;
-            user::ActiveModel {
+            record(
+                &txn,
+                &tenant_id,
+                &actor,
+                Change::created("tenant.create", &created),
+            )
+            .await?;
+            let created = user::ActiveModel {
                 id: Set(user_id.to_string()),
                 email: Set(DEMO_EMAIL.into()),
                 display_name: Set("Dana Demo".into()),
@@ -133,7 +153,14 @@ pub async fn ensure_demo(ctx: &Ctx) -> Result<Demo, AppError> {
             }
             .insert(&txn)
             .await?;
-            membership::ActiveModel {
+            record(
+                &txn,
+                &tenant_id,
+                &actor,
+                Change::created("user.create", &created),
+            )
+            .await?;
+            let created = membership::ActiveModel {
                 tenant_id: Set(tenant_id.to_string()),
                 user_id: Set(user_id.to_string()),
                 role: Set(Role::Owner.as_str().into()),
@@ -141,9 +168,16 @@ pub async fn ensure_demo(ctx: &Ctx) -> Result<Demo, AppError> {
             }
             .insert(&txn)
             .await?;
+            record(
+                &txn,
+                &tenant_id,
+                &actor,
+                Change::created("membership.create", &created),
+            )
+            .await?;
             for seed in SPACES {
                 let space_id = SpaceId::new();
-                space::ActiveModel {
+                let created = space::ActiveModel {
                     id: Set(space_id.to_string()),
                     tenant_id: Set(tenant_id.to_string()),
                     name: Set(seed.name.into()),
@@ -152,8 +186,15 @@ pub async fn ensure_demo(ctx: &Ctx) -> Result<Demo, AppError> {
                 }
                 .insert(&txn)
                 .await?;
+                record(
+                    &txn,
+                    &tenant_id,
+                    &actor,
+                    Change::created("space.create", &created),
+                )
+                .await?;
                 for persona in seed.personas {
-                    persona::ActiveModel {
+                    let created = persona::ActiveModel {
                         id: Set(PersonaId::new().to_string()),
                         space_id: Set(space_id.to_string()),
                         name: Set(persona.name.into()),
@@ -163,6 +204,13 @@ pub async fn ensure_demo(ctx: &Ctx) -> Result<Demo, AppError> {
                         created_at: Set(now),
                     }
                     .insert(&txn)
+                    .await?;
+                    record(
+                        &txn,
+                        &tenant_id,
+                        &actor,
+                        Change::created("persona.create", &created),
+                    )
                     .await?;
                 }
             }

@@ -3,6 +3,7 @@
 //! handlers parse input, call one function from here, and format the result.
 
 pub mod actor;
+pub mod audit;
 pub mod auth;
 pub mod authz;
 pub mod db;

@@ -2,6 +2,7 @@
 
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 
+use super::audit::{AuditActor, Change, record};
 use super::auth::login::{MAX_EMAIL_LEN, normalize_email};
 use super::auth::password_policy::check_new_password;
 use super::entities::{membership, tenant, user};
@@ -75,15 +76,23 @@ pub async fn create_admin(
     let hash = ctx.passwords.hash(password).await?;
     let (user_id, tenant_id) = (UserId::new(), TenantId::new());
     let now = super::now();
+    let actor = AuditActor::system();
     let txn = db::begin_write(&ctx.db).await?;
-    tenant::ActiveModel {
+    let created = tenant::ActiveModel {
         id: Set(tenant_id.to_string()),
         name: Set(tenant_name),
         created_at: Set(now),
     }
     .insert(&txn)
     .await?;
-    user::ActiveModel {
+    record(
+        &txn,
+        &tenant_id,
+        &actor,
+        Change::created("tenant.create", &created),
+    )
+    .await?;
+    let created = user::ActiveModel {
         id: Set(user_id.to_string()),
         display_name: Set(email.split('@').next().unwrap_or_default().to_string()),
         email: Set(email),
@@ -93,13 +102,27 @@ pub async fn create_admin(
     }
     .insert(&txn)
     .await?;
-    membership::ActiveModel {
+    record(
+        &txn,
+        &tenant_id,
+        &actor,
+        Change::created("user.create", &created),
+    )
+    .await?;
+    let created = membership::ActiveModel {
         tenant_id: Set(tenant_id.to_string()),
         user_id: Set(user_id.to_string()),
         role: Set(Role::Owner.as_str().to_string()),
         created_at: Set(now),
     }
     .insert(&txn)
+    .await?;
+    record(
+        &txn,
+        &tenant_id,
+        &actor,
+        Change::created("membership.create", &created),
+    )
     .await?;
     txn.commit().await?;
     Ok(NewAdmin { user_id, tenant_id })

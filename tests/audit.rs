@@ -1,0 +1,136 @@
+//! The audit log: one chained entry per change, written in the change's transaction, and
+//! every kind of tampering found by the verifier. On SQLite and PostgreSQL.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::TestApp;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set,
+};
+
+use app::domain::audit::verify::{verify_audit, verify_tenant};
+use app::domain::entities::{audit_entry, user};
+
+on_both_databases!(
+    every_change_writes_one_chained_entry,
+    an_edited_entry_is_found,
+    a_deleted_entry_is_found,
+    reordered_entries_are_found,
+    a_failed_audit_write_fails_the_change,
+);
+
+async fn entries(app: &TestApp, tenant: &str) -> Vec<audit_entry::Model> {
+    audit_entry::Entity::find()
+        .filter(audit_entry::Column::TenantId.eq(tenant))
+        .order_by_asc(audit_entry::Column::Seq)
+        .all(&app.ctx.db)
+        .await
+        .unwrap()
+}
+
+async fn admin_tenant(app: &TestApp) -> String {
+    app::domain::users::create_admin(
+        &app.ctx,
+        "ann@acme.example",
+        "a-long-enough-secret".into(),
+        "Acme",
+    )
+    .await
+    .unwrap()
+    .tenant_id
+    .to_string()
+}
+
+async fn every_change_writes_one_chained_entry(app: TestApp) {
+    let tenant = admin_tenant(&app).await;
+    let log = entries(&app, &tenant).await;
+    let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        ["tenant.create", "user.create", "membership.create"]
+    );
+    assert_eq!(log.iter().map(|e| e.seq).collect::<Vec<_>>(), [1, 2, 3]);
+    assert_eq!(log[1].prev_hash, log[0].hash);
+    assert!(log.iter().all(|e| e.actor_role == "system"));
+    assert!(log[1].diff.contains("ann@acme.example"));
+
+    let demo = app.demo().await;
+    let demo_log = entries(&app, demo.tenant_id.as_str()).await;
+    // tenant, owner, membership, 2 spaces, 3 personas.
+    assert_eq!(demo_log.len(), 8);
+    app.demo().await;
+    let demo_log = entries(&app, demo.tenant_id.as_str()).await;
+    assert_eq!(demo_log.len(), 9, "a password reset is one more entry");
+    let reset = demo_log.last().unwrap();
+    assert_eq!(reset.action, "user.reset_password");
+    assert!(
+        !reset.diff.contains("argon2"),
+        "no password hash in the log: {}",
+        reset.diff
+    );
+
+    let report = verify_audit(&app.ctx.db).await.unwrap();
+    assert_eq!(report.entries, 12);
+    assert_eq!(report.first_broken, None);
+}
+
+async fn an_edited_entry_is_found(app: TestApp) {
+    let tenant = admin_tenant(&app).await;
+    let second = entries(&app, &tenant).await.remove(1);
+    let mut active: audit_entry::ActiveModel = second.clone().into();
+    active.diff = Set(second.diff.replace("ann@acme.example", "eve@acme.example"));
+    active.update(&app.ctx.db).await.unwrap();
+    let (_, broken) = verify_tenant(&app.ctx.db, &tenant).await.unwrap();
+    let broken = broken.expect("an edit is found");
+    assert_eq!(broken.seq, 2);
+    assert_eq!(broken.entry_id.as_deref(), Some(second.id.as_str()));
+    assert!(broken.reason.contains("edited"), "{}", broken.reason);
+}
+
+async fn a_deleted_entry_is_found(app: TestApp) {
+    let tenant = admin_tenant(&app).await;
+    let second = entries(&app, &tenant).await.remove(1);
+    audit_entry::Entity::delete_by_id(second.id)
+        .exec(&app.ctx.db)
+        .await
+        .unwrap();
+    let (checked, broken) = verify_tenant(&app.ctx.db, &tenant).await.unwrap();
+    assert_eq!(checked, 1);
+    let broken = broken.expect("a deletion is found");
+    assert_eq!(broken.seq, 2);
+    assert!(broken.reason.contains("missing"), "{}", broken.reason);
+}
+
+async fn reordered_entries_are_found(app: TestApp) {
+    let tenant = admin_tenant(&app).await;
+    let log = entries(&app, &tenant).await;
+    // Swap the first two entries' places (through a free number: seq is unique).
+    for (entry, seq) in [(&log[0], -1), (&log[1], 1), (&log[0], 2)] {
+        let mut active: audit_entry::ActiveModel = entry.clone().into();
+        active.seq = Set(seq);
+        active.update(&app.ctx.db).await.unwrap();
+    }
+    let (_, broken) = verify_tenant(&app.ctx.db, &tenant).await.unwrap();
+    assert_eq!(broken.expect("a reorder is found").seq, 1);
+}
+
+async fn a_failed_audit_write_fails_the_change(app: TestApp) {
+    app.ctx
+        .db
+        .execute_unprepared("DROP TABLE audit_entries")
+        .await
+        .unwrap();
+    let result = app::domain::users::create_admin(
+        &app.ctx,
+        "bob@acme.example",
+        "a-long-enough-secret".into(),
+        "Acme",
+    )
+    .await;
+    assert!(result.is_err());
+    let users = user::Entity::find().count(&app.ctx.db).await.unwrap();
+    assert_eq!(users, 0, "the change was rolled back with its audit entry");
+}
