@@ -10,6 +10,9 @@ command -v brotli >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninter
 echo "== login verify (argon2id m=19456,t=2,p=1; median of 20)"
 cargo bench -p persona-console --bench login_verify 2>/dev/null | grep login_verify
 
+echo "== verify-audit throughput (one tenant's chain of 1,000,000 entries, SQLite)"
+cargo bench -p persona-console --bench verify_audit 2>/dev/null | grep verify_audit
+
 echo "== login page: TTFB at a fixed 20 requests/s for 15 s (one client, loopback)"
 work=$(mktemp -d)
 port=3199
