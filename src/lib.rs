@@ -2,6 +2,7 @@
 //! command line. The product's rules live in `app::domain`.
 
 pub mod assets;
+pub mod audit_export;
 pub mod auth_routes;
 pub mod config;
 pub mod health;

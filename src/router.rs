@@ -22,7 +22,7 @@ use app::{App, AppError, shell};
 use crate::middleware::{auth, csrf, headers};
 use crate::sessions::DbSessionStore;
 use crate::state::AppState;
-use crate::{auth_routes, health};
+use crate::{audit_export, auth_routes, health};
 
 /// Every request body, on every route, is at most this large.
 pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
@@ -82,6 +82,7 @@ pub fn build(state: AppState) -> Router {
         .route("/auth/logout", post(auth_routes::logout))
         // Server functions answer POST only: no GET encoding can change anything.
         .route("/api/{*fn_name}", post(server_fn_handler))
+        .route("/audit/export", get(audit_export::export))
         .leptos_routes_with_context(
             &state,
             routes,

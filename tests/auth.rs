@@ -8,7 +8,7 @@ mod common;
 use axum::body::Body;
 use axum::http::{Request, header};
 use common::{HOST, ORIGIN, TestApp, form};
-use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 
 use app::domain::entities::{session, user};
 
@@ -144,10 +144,10 @@ async fn disabled_users_lose_their_sessions(app: TestApp) {
     let demo = app.demo().await;
     let cookie = app.sign_in(&demo.login.email, &demo.login.password).await;
     let owner = user::Entity::find()
-        .all(&app.ctx.db)
+        .filter(user::Column::Email.eq(demo.login.email.as_str()))
+        .one(&app.ctx.db)
         .await
         .unwrap()
-        .pop()
         .unwrap();
     let mut active: user::ActiveModel = owner.into();
     active.disabled = Set(true);

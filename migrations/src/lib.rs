@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261128_000001_accounts;
 mod m20261128_000002_spaces_personas;
 mod m20261128_000003_audit;
+mod m20261128_000004_model;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000001_accounts::Migration),
             Box::new(m20261128_000002_spaces_personas::Migration),
             Box::new(m20261128_000003_audit::Migration),
+            Box::new(m20261128_000004_model::Migration),
         ]
     }
 }

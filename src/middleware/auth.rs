@@ -10,6 +10,7 @@ use app::domain::auth::login::load_actor;
 use app::domain::auth::session_auth::{SESSION_KEY, SessionAuth};
 
 use crate::login_url::login_url;
+use crate::middleware::client_ip::ClientIp;
 use crate::state::AppState;
 
 /// Paths anyone may fetch: sign-in, health, static files, the server-function endpoint
@@ -30,6 +31,7 @@ fn is_public(path: &str) -> bool {
 pub async fn load_session_actor(
     State(state): State<AppState>,
     session: Session,
+    ClientIp(ip): ClientIp,
     mut request: Request,
     next: Next,
 ) -> Response {
@@ -44,6 +46,12 @@ pub async fn load_session_actor(
     if let Some(auth) = auth {
         match load_actor(&state.ctx, &auth).await {
             Ok(Some(actor)) => {
+                let user_agent = request
+                    .headers()
+                    .get(axum::http::header::USER_AGENT)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned);
+                let actor = actor.with_origin(ip.map(|ip| ip.to_string()), user_agent);
                 request.extensions_mut().insert(actor);
             }
             Ok(None) => {

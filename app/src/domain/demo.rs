@@ -1,58 +1,64 @@
-//! The demo tenant: a small, believable deployment so a newcomer sees a populated console.
-//! Seeding is idempotent; each call hands out a fresh random password for the demo owner,
-//! so the login printed last is always the one that works.
+//! The demo tenant: a small, believable deployment so a newcomer sees a populated console,
+//! plus a second tenant to show (and test) that nothing crosses between them.
+//! Seeding is idempotent; each call hands out fresh random passwords for the demo
+//! accounts, so the logins printed last are always the ones that work. The world inside
+//! the tenants is built through the same services the console uses, acting as the
+//! tenant's owner, so the demo's audit log reads like real work.
 
 use rand::distributions::{Alphanumeric, DistString};
 use rand::rngs::OsRng;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, Set,
+};
 use serde::Serialize;
 
 use super::audit::{AuditActor, Change, record};
+use super::capabilities::enable::{NewExternalSystem, enable_builtin, register_external_system};
 use super::entities::{membership, persona, space, tenant, user};
-use super::{Ctx, db};
+use super::grants::{SetGrant, set_grant};
+use super::personas::create::{NewPersona, create_persona};
+use super::spaces::apps::create_app;
+use super::spaces::create::create_space;
+use super::{Actor, ConsoleUser, Ctx, db};
 use crate::AppError;
-use crate::types::{PersonaId, Role, SpaceId, TenantId, UserId};
+use crate::types::{CapabilityId, PersonaId, Role, SpaceId, TenantId, UserId};
 
 pub const DEMO_EMAIL: &str = "demo@persona-console.local";
 const DEMO_TENANT: &str = "Northwind Demo";
+const OTHER_TENANT: &str = "Contoso Labs";
 
-struct SeedSpace {
+struct Account {
+    tenant: &'static str,
+    email: &'static str,
     name: &'static str,
-    description: &'static str,
-    personas: &'static [SeedPersona],
+    role: Role,
 }
 
-struct SeedPersona {
-    name: &'static str,
-    role: &'static str,
-    stage: i16,
-}
-
-const SPACES: &[SeedSpace] = &[
-    SeedSpace {
-        name: "Customer Support",
-        description: "Front-line support for Northwind's online store.",
-        personas: &[
-            SeedPersona {
-                name: "Ava",
-                role: "Support concierge: answers order questions and files tickets.",
-                stage: 2,
-            },
-            SeedPersona {
-                name: "Milo",
-                role: "Returns assistant: walks customers through returns in the sandbox.",
-                stage: 1,
-            },
-        ],
+/// The owner of each tenant comes first in its group.
+const ACCOUNTS: &[Account] = &[
+    Account {
+        tenant: DEMO_TENANT,
+        email: DEMO_EMAIL,
+        name: "Dana Demo",
+        role: Role::Owner,
     },
-    SeedSpace {
-        name: "Back Office",
-        description: "Internal operations: orders, invoices and inventory.",
-        personas: &[SeedPersona {
-            name: "Otto",
-            role: "Order desk: reconciles orders with inventory and flags mismatches.",
-            stage: 1,
-        }],
+    Account {
+        tenant: DEMO_TENANT,
+        email: "operator@persona-console.local",
+        name: "Opal Operator",
+        role: Role::Operator,
+    },
+    Account {
+        tenant: DEMO_TENANT,
+        email: "viewer@persona-console.local",
+        name: "Vic Viewer",
+        role: Role::Viewer,
+    },
+    Account {
+        tenant: OTHER_TENANT,
+        email: "outsider@persona-console.local",
+        name: "Olly Outsider",
+        role: Role::Owner,
     },
 ];
 
@@ -76,174 +82,211 @@ pub struct DemoPersona {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Demo {
+pub struct DemoTenant {
+    pub tenant_id: TenantId,
     pub login: DemoLogin,
+    pub spaces: Vec<DemoSpace>,
+    pub personas: Vec<DemoPersona>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Demo {
+    /// The demo tenant's owner.
+    pub login: DemoLogin,
+    pub operator: DemoLogin,
+    pub viewer: DemoLogin,
     pub tenant_id: TenantId,
     pub spaces: Vec<DemoSpace>,
     pub personas: Vec<DemoPersona>,
-    /// True when this call created the tenant (false: it was there and kept).
+    /// A second tenant, for seeing that nothing crosses between tenants.
+    pub other_tenant: DemoTenant,
+    /// True when this call created the tenants (false: they were there and kept).
     #[serde(skip)]
     pub created: bool,
 }
 
-/// Seeds the demo tenant if it is missing and sets a fresh password for its owner.
-pub async fn ensure_demo(ctx: &Ctx) -> Result<Demo, AppError> {
-    let password = Alphanumeric.sample_string(&mut OsRng, 20);
-    let hash = ctx.passwords.hash(password.clone()).await?;
+/// Finds or creates the tenant, the user and the membership; resets the password.
+/// Returns the tenant id, the user's console identity, and whether the tenant is new.
+async fn ensure_account(
+    txn: &DatabaseTransaction,
+    account: &Account,
+    hash: String,
+) -> Result<(ConsoleUser, bool), AppError> {
+    let system = AuditActor::system();
     let now = super::now();
-    let actor = AuditActor::system();
-    let txn = db::begin_write(&ctx.db).await?;
-
+    let tenant = match tenant::Entity::find()
+        .filter(tenant::Column::Name.eq(account.tenant))
+        .one(txn)
+        .await?
+    {
+        Some(t) => (t, false),
+        None => {
+            let created = tenant::ActiveModel {
+                id: Set(TenantId::new().to_string()),
+                name: Set(account.tenant.into()),
+                created_at: Set(now),
+            }
+            .insert(txn)
+            .await?;
+            let id = TenantId::from_db(created.id.clone());
+            record(txn, &id, &system, Change::created("tenant.create", &created)).await?;
+            (created, true)
+        }
+    };
+    let (tenant, tenant_created) = tenant;
+    let tenant_id = TenantId::from_db(tenant.id.clone());
     let existing = user::Entity::find()
-        .filter(user::Column::Email.eq(DEMO_EMAIL))
-        .one(&txn)
+        .filter(user::Column::Email.eq(account.email))
+        .one(txn)
         .await?;
-    let created = existing.is_none();
-    let tenant_id = match existing {
-        Some(owner) => {
-            let tenant_id = membership::Entity::find()
-                .filter(membership::Column::UserId.eq(owner.id.as_str()))
-                .one(&txn)
-                .await?
-                .map(|m| m.tenant_id)
-                .ok_or_else(|| {
-                    AppError::conflict("The demo account exists without a tenant; remove it first.")
-                })?;
-            let before = owner.clone();
-            let mut active: user::ActiveModel = owner.into();
+    let user = match existing {
+        Some(found) => {
+            let before = found.clone();
+            let mut active: user::ActiveModel = found.into();
             active.password_hash = Set(hash);
             active.disabled = Set(false);
-            let after = active.update(&txn).await?;
-            let tenant = TenantId::from_db(tenant_id.clone());
-            // The view never shows the hash: a reset with no other change records an empty diff
-            // under its own action name, which is what happened.
+            let after = active.update(txn).await?;
+            // The view never shows the hash: a reset records an empty diff under its own
+            // action name, which is what happened.
             record(
-                &txn,
-                &tenant,
-                &actor,
+                txn,
+                &tenant_id,
+                &system,
                 Change::updated("user.reset_password", &before, &after),
             )
             .await?;
-            TenantId::from_db(tenant_id)
+            after
         }
         None => {
-            let tenant_id = TenantId::new();
-            let user_id = UserId::new();
-            let created = tenant::ActiveModel {
-                id: Set(tenant_id.to_string()),
-                name: Set(DEMO_TENANT.into()),
-                created_at: Set(now),
-            }
-            .insert(&txn)
-            .await?;
-            record(
-                &txn,
-                &tenant_id,
-                &actor,
-                Change::created("tenant.create", &created),
-            )
-            .await?;
             let created = user::ActiveModel {
-                id: Set(user_id.to_string()),
-                email: Set(DEMO_EMAIL.into()),
-                display_name: Set("Dana Demo".into()),
+                id: Set(UserId::new().to_string()),
+                email: Set(account.email.into()),
+                display_name: Set(account.name.into()),
                 password_hash: Set(hash),
                 disabled: Set(false),
                 created_at: Set(now),
             }
-            .insert(&txn)
+            .insert(txn)
             .await?;
-            record(
-                &txn,
-                &tenant_id,
-                &actor,
-                Change::created("user.create", &created),
-            )
-            .await?;
-            let created = membership::ActiveModel {
-                tenant_id: Set(tenant_id.to_string()),
-                user_id: Set(user_id.to_string()),
-                role: Set(Role::Owner.as_str().into()),
-                created_at: Set(now),
-            }
-            .insert(&txn)
-            .await?;
-            record(
-                &txn,
-                &tenant_id,
-                &actor,
-                Change::created("membership.create", &created),
-            )
-            .await?;
-            for seed in SPACES {
-                let space_id = SpaceId::new();
-                let created = space::ActiveModel {
-                    id: Set(space_id.to_string()),
-                    tenant_id: Set(tenant_id.to_string()),
-                    name: Set(seed.name.into()),
-                    description: Set(seed.description.into()),
-                    created_at: Set(now),
-                }
-                .insert(&txn)
-                .await?;
-                record(
-                    &txn,
-                    &tenant_id,
-                    &actor,
-                    Change::created("space.create", &created),
-                )
-                .await?;
-                for persona in seed.personas {
-                    let created = persona::ActiveModel {
-                        id: Set(PersonaId::new().to_string()),
-                        space_id: Set(space_id.to_string()),
-                        name: Set(persona.name.into()),
-                        role_description: Set(persona.role.into()),
-                        stage: Set(persona.stage),
-                        status: Set("active".into()),
-                        created_at: Set(now),
-                    }
-                    .insert(&txn)
-                    .await?;
-                    record(
-                        &txn,
-                        &tenant_id,
-                        &actor,
-                        Change::created("persona.create", &created),
-                    )
-                    .await?;
-                }
-            }
-            tenant_id
+            record(txn, &tenant_id, &system, Change::created("user.create", &created)).await?;
+            created
         }
     };
+    let is_member = membership::Entity::find()
+        .filter(membership::Column::TenantId.eq(tenant.id.as_str()))
+        .filter(membership::Column::UserId.eq(user.id.as_str()))
+        .one(txn)
+        .await?
+        .is_some();
+    if !is_member {
+        let created = membership::ActiveModel {
+            tenant_id: Set(tenant.id.clone()),
+            user_id: Set(user.id.clone()),
+            role: Set(account.role.as_str().into()),
+            created_at: Set(now),
+        }
+        .insert(txn)
+        .await?;
+        record(
+            txn,
+            &tenant_id,
+            &system,
+            Change::created("membership.create", &created),
+        )
+        .await?;
+    }
+    Ok((
+        ConsoleUser {
+            user_id: UserId::from_db(user.id),
+            email: user.email,
+            display_name: user.display_name,
+            tenant_id,
+            tenant_name: tenant.name,
+            role: account.role,
+            ip: None,
+            user_agent: None,
+        },
+        tenant_created,
+    ))
+}
 
+/// Seeds the demo tenants if they are missing and sets fresh passwords for their people.
+pub async fn ensure_demo(ctx: &Ctx) -> Result<Demo, AppError> {
+    let mut logins = Vec::with_capacity(ACCOUNTS.len());
+    let mut hashes = Vec::with_capacity(ACCOUNTS.len());
+    for account in ACCOUNTS {
+        let password = Alphanumeric.sample_string(&mut OsRng, 20);
+        hashes.push(ctx.passwords.hash(password.clone()).await?);
+        logins.push(DemoLogin {
+            email: account.email.into(),
+            password,
+        });
+    }
+    let txn = db::begin_write(&ctx.db).await?;
+    let mut users = Vec::with_capacity(ACCOUNTS.len());
+    let mut created = false;
+    for (account, hash) in ACCOUNTS.iter().zip(hashes) {
+        let (user, tenant_created) = ensure_account(&txn, account, hash).await?;
+        created |= tenant_created && account.tenant == DEMO_TENANT;
+        users.push(user);
+    }
+    txn.commit().await?;
+
+    let [owner, operator, _viewer, outsider] = users.as_slice() else {
+        return Err(AppError::Internal);
+    };
+    if created {
+        seed_northwind(ctx, owner, operator).await?;
+        seed_contoso(ctx, outsider).await?;
+    }
+    let mut logins = logins.into_iter();
+    let (Some(login), Some(operator_login), Some(viewer), Some(outsider_login)) =
+        (logins.next(), logins.next(), logins.next(), logins.next())
+    else {
+        return Err(AppError::Internal);
+    };
+    let (spaces, personas) = contents(ctx, &owner.tenant_id).await?;
+    let (other_spaces, other_personas) = contents(ctx, &outsider.tenant_id).await?;
+    Ok(Demo {
+        login,
+        operator: operator_login,
+        viewer,
+        tenant_id: owner.tenant_id.clone(),
+        spaces,
+        personas,
+        other_tenant: DemoTenant {
+            tenant_id: outsider.tenant_id.clone(),
+            login: outsider_login,
+            spaces: other_spaces,
+            personas: other_personas,
+        },
+        created,
+    })
+}
+
+async fn contents(
+    ctx: &Ctx,
+    tenant_id: &TenantId,
+) -> Result<(Vec<DemoSpace>, Vec<DemoPersona>), AppError> {
     let spaces = space::Entity::find()
         .filter(space::Column::TenantId.eq(tenant_id.as_str()))
         .order_by_asc(space::Column::Name)
-        .all(&txn)
+        .all(&ctx.db)
         .await?;
     let personas = persona::Entity::find()
         .filter(persona::Column::SpaceId.is_in(spaces.iter().map(|s| s.id.clone())))
         .order_by_asc(persona::Column::Name)
-        .all(&txn)
+        .all(&ctx.db)
         .await?;
-    txn.commit().await?;
-
-    Ok(Demo {
-        login: DemoLogin {
-            email: DEMO_EMAIL.into(),
-            password,
-        },
-        tenant_id,
-        spaces: spaces
+    Ok((
+        spaces
             .into_iter()
             .map(|s| DemoSpace {
                 id: SpaceId::from_db(s.id),
                 name: s.name,
             })
             .collect(),
-        personas: personas
+        personas
             .into_iter()
             .map(|p| DemoPersona {
                 id: PersonaId::from_db(p.id),
@@ -251,6 +294,207 @@ pub async fn ensure_demo(ctx: &Ctx) -> Result<Demo, AppError> {
                 space_id: SpaceId::from_db(p.space_id),
             })
             .collect(),
-        created,
-    })
+    ))
+}
+
+fn envs(names: &[&str]) -> Vec<String> {
+    names.iter().map(|s| s.to_string()).collect()
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn grant(
+    ctx: &Ctx,
+    actor: &Actor,
+    persona: &PersonaId,
+    capability: &CapabilityId,
+    action: &str,
+    access: &str,
+    environments: &[&str],
+    min_stage: &str,
+) -> Result<(), AppError> {
+    set_grant(
+        ctx,
+        actor,
+        persona,
+        SetGrant {
+            capability_id: capability.as_str(),
+            action,
+            access,
+            environments: &envs(environments),
+            min_stage,
+            reason: "",
+            version: None,
+        },
+    )
+    .await
+    .map(|_| ())
+}
+
+async fn seed_northwind(
+    ctx: &Ctx,
+    owner: &ConsoleUser,
+    operator: &ConsoleUser,
+) -> Result<(), AppError> {
+    let actor = Actor::Console(owner.clone());
+    let a = &actor;
+
+    let support = create_space(
+        ctx,
+        a,
+        "Customer Support",
+        "Front-line support for Northwind's online store.",
+    )
+    .await?;
+    create_app(ctx, a, &support, "Help Center Widget", "embedded_experience", "The chat bubble on every store page.").await?;
+    create_app(ctx, a, &support, "Support Inbox", "workflow", "Email and ticket triage.").await?;
+    let chat = enable_builtin(ctx, a, &support, "chat").await?;
+    let agenda = enable_builtin(ctx, a, &support, "agenda").await?;
+    enable_builtin(ctx, a, &support, "document_library").await?;
+    enable_builtin(ctx, a, &support, "kv_datastore").await?;
+    let tickets = register_external_system(
+        ctx,
+        a,
+        &support,
+        NewExternalSystem {
+            kind: "ticketing",
+            name: "Zendesk",
+            endpoint: "https://northwind.zendesk.example/api/v2",
+            actions: "search_tickets read\ncreate_ticket write\nclose_ticket write irreversible",
+        },
+    )
+    .await?;
+    let orders = register_external_system(
+        ctx,
+        a,
+        &support,
+        NewExternalSystem {
+            kind: "inventory_orders",
+            name: "Store Orders",
+            endpoint: "https://orders.northwind.example",
+            actions: "lookup_order read\nissue_refund write financial irreversible",
+        },
+    )
+    .await?;
+    let ava = create_persona(
+        ctx,
+        a,
+        &support,
+        NewPersona {
+            name: "Ava",
+            role_description: "Support concierge: answers order questions and files tickets.",
+            owner: "",
+            on_call: operator.user_id.as_str(),
+            continuity: &envs(&["memory", "follow_ups", "identity"]),
+        },
+    )
+    .await?;
+    let milo = create_persona(
+        ctx,
+        a,
+        &support,
+        NewPersona {
+            name: "Milo",
+            role_description: "Returns assistant: walks customers through returns in the sandbox.",
+            owner: operator.user_id.as_str(),
+            on_call: "",
+            continuity: &envs(&["memory"]),
+        },
+    )
+    .await?;
+    let everywhere = ["sandbox", "staging", "production"];
+    grant(ctx, a, &ava, &chat, "", "write", &everywhere, "1").await?;
+    grant(ctx, a, &ava, &agenda, "schedule_follow_up", "write", &everywhere, "1").await?;
+    grant(ctx, a, &ava, &tickets, "search_tickets", "read", &everywhere, "1").await?;
+    grant(ctx, a, &ava, &tickets, "create_ticket", "write", &["staging", "production"], "2").await?;
+    // Left to its default: a refund is financial and irreversible, so it needs approval.
+    grant(ctx, a, &ava, &orders, "issue_refund", "", &["production"], "2").await?;
+    grant(ctx, a, &milo, &chat, "", "write", &["sandbox"], "1").await?;
+    grant(ctx, a, &milo, &orders, "lookup_order", "read", &["sandbox"], "1").await?;
+
+    let back_office = create_space(
+        ctx,
+        a,
+        "Back Office",
+        "Internal operations: orders, invoices and inventory.",
+    )
+    .await?;
+    create_app(ctx, a, &back_office, "Ops Console", "product_ui", "The internal tool the order desk uses.").await?;
+    let kv = enable_builtin(ctx, a, &back_office, "kv_datastore").await?;
+    enable_builtin(ctx, a, &back_office, "document_library").await?;
+    let erp = register_external_system(
+        ctx,
+        a,
+        &back_office,
+        NewExternalSystem {
+            kind: "backoffice",
+            name: "NetSuite",
+            endpoint: "netsuite:northwind-prod",
+            actions: "read_invoice read\npost_journal write privileged",
+        },
+    )
+    .await?;
+    let otto = create_persona(
+        ctx,
+        a,
+        &back_office,
+        NewPersona {
+            name: "Otto",
+            role_description: "Order desk: reconciles orders with inventory and flags mismatches.",
+            owner: "",
+            on_call: "",
+            continuity: &envs(&["plans"]),
+        },
+    )
+    .await?;
+    grant(ctx, a, &otto, &kv, "", "write", &["sandbox"], "1").await?;
+    grant(ctx, a, &otto, &erp, "read_invoice", "read", &["sandbox"], "1").await?;
+
+    // Ava already went through a pilot; the stage machine (and its review) is the
+    // governance area's, so the seed sets it directly, on the record.
+    set_seeded_stage(ctx, &owner.tenant_id, &ava, 2).await
+}
+
+async fn seed_contoso(ctx: &Ctx, owner: &ConsoleUser) -> Result<(), AppError> {
+    let actor = Actor::Console(owner.clone());
+    let lab = create_space(ctx, &actor, "Contoso Sandbox", "Contoso's own experiments.").await?;
+    enable_builtin(ctx, &actor, &lab, "chat").await?;
+    create_persona(
+        ctx,
+        &actor,
+        &lab,
+        NewPersona {
+            name: "Cora",
+            role_description: "Contoso's research assistant.",
+            owner: "",
+            on_call: "",
+            continuity: &[],
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+async fn set_seeded_stage(
+    ctx: &Ctx,
+    tenant: &TenantId,
+    persona_id: &PersonaId,
+    stage: i16,
+) -> Result<(), AppError> {
+    let txn = db::begin_write(&ctx.db).await?;
+    let before = persona::Entity::find_by_id(persona_id.as_str())
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut active: persona::ActiveModel = before.clone().into();
+    active.stage = Set(stage);
+    let after = active.update(&txn).await?;
+    record(
+        &txn,
+        tenant,
+        &AuditActor::system(),
+        Change::updated("persona.stage_seeded", &before, &after),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
 }

@@ -2,15 +2,22 @@
 //! authorization, invariants, and the database writes. Server functions and HTTP
 //! handlers parse input, call one function from here, and format the result.
 
+pub mod access;
 pub mod actor;
 pub mod audit;
 pub mod auth;
 pub mod authz;
+pub mod capabilities;
 pub mod db;
 pub mod demo;
 pub mod entities;
+pub mod grants;
+pub mod members;
+pub mod personas;
+pub mod spaces;
 pub mod tenants;
 pub mod users;
+pub mod validate;
 
 use std::sync::Arc;
 

@@ -3,6 +3,7 @@
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
 
+use super::access::tenant_access;
 use super::authz::{Action, Scope, authorize};
 use super::entities::{persona, space};
 use super::{Actor, Ctx};
@@ -11,13 +12,17 @@ use crate::types::{OverviewView, PersonaId, PersonaSummary, SpaceId, SpaceSummar
 
 pub async fn get_overview(ctx: &Ctx, actor: &Actor) -> Result<OverviewView, AppError> {
     let Actor::Console(user) = actor;
-    authorize(actor, Action::ViewTenant, Scope::Tenant(&user.tenant_id))?;
+    let access = tenant_access(ctx, user).await?;
+    authorize(actor, Action::ViewTenant, Scope::Tenant(&access))?;
 
     let spaces = space::Entity::find()
         .filter(space::Column::TenantId.eq(user.tenant_id.as_str()))
         .order_by_asc(space::Column::Name)
         .all(&ctx.db)
-        .await?;
+        .await?
+        .into_iter()
+        .filter(|s| access.space_role(&SpaceId::from_db(s.id.clone())).is_some())
+        .collect::<Vec<_>>();
     let space_ids: Vec<&str> = spaces.iter().map(|s| s.id.as_str()).collect();
     // One query for all personas, grouped in memory: no query per space.
     let mut personas_by_space: HashMap<String, Vec<PersonaSummary>> = HashMap::new();

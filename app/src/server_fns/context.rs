@@ -29,3 +29,23 @@ pub fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
     }
     result
 }
+
+/// After a successful create, sends the browser to the new thing: a redirect for a
+/// form posted without JavaScript, a client-side navigation otherwise.
+pub fn redirect_to(path: &str) {
+    leptos_axum::redirect(path);
+}
+
+/// Runs a service with the request's context and actor, and gives a failure its HTTP
+/// status. A missing actor fails here, with 401, before the service is reached.
+pub async fn serve<T>(
+    service: impl AsyncFnOnce(&Ctx, &Actor) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    let result = async {
+        let ctx = ctx()?;
+        let actor = actor()?;
+        service(&ctx, &actor).await
+    }
+    .await;
+    with_status(result)
+}

@@ -2,7 +2,12 @@
 //! returns the result. Every one is a public HTTP endpoint (POST only), so every one goes
 //! through the domain's authorization.
 
+pub mod audit;
+pub mod capabilities;
+pub mod members;
+pub mod personas;
 pub mod session;
+pub mod spaces;
 pub mod tenants;
 
 #[cfg(feature = "ssr")]

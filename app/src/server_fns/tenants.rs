@@ -5,6 +5,6 @@ use crate::types::OverviewView;
 
 #[server(endpoint = "get_overview")]
 pub async fn get_overview() -> Result<OverviewView, AppError> {
-    use super::context::{actor, ctx, with_status};
-    with_status(async { crate::domain::tenants::get_overview(&ctx()?, &actor()?).await }.await)
+    use super::context::serve;
+    serve(async |ctx, actor| crate::domain::tenants::get_overview(ctx, actor).await).await
 }

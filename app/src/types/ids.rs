@@ -58,7 +58,17 @@ macro_rules! typed_id {
     )*};
 }
 
-typed_id!(TenantId, UserId, SpaceId, PersonaId);
+typed_id!(
+    TenantId,
+    UserId,
+    SpaceId,
+    PersonaId,
+    AppId,
+    CapabilityId,
+    GrantId,
+    TeamId,
+    EnvironmentId,
+);
 
 #[cfg(test)]
 mod tests {

@@ -1,9 +1,17 @@
 //! Types shared by the server and the browser: typed ids, roles, and what pages receive.
 
+mod admin_views;
 mod ids;
+mod model;
+mod persona_views;
 mod roles;
+mod space_views;
 mod views;
 
+pub use admin_views::*;
 pub use ids::*;
+pub use persona_views::*;
+pub use space_views::*;
+pub use model::*;
 pub use roles::*;
 pub use views::*;

@@ -4,6 +4,7 @@
 
 pub mod chain;
 pub mod diff;
+pub mod query;
 pub mod record;
 pub mod verify;
 pub mod views;

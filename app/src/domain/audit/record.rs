@@ -44,6 +44,12 @@ impl AuditActor {
             user_agent: user_agent.map(|ua| ua.chars().take(512).collect()),
         }
     }
+
+    /// The actor of a console request, with the origin the HTTP layer recorded.
+    pub fn of(actor: &crate::domain::Actor) -> Self {
+        let crate::domain::Actor::Console(user) = actor;
+        Self::console(user, user.ip.clone(), user.user_agent.clone())
+    }
 }
 
 /// What changed. `before`/`after` are the entity's audit view (never secrets).
@@ -64,6 +70,16 @@ impl<'a> Change<'a> {
             entity_id: model.audit_id(),
             before: None,
             after: Some(model.audit_view()),
+        }
+    }
+
+    pub fn deleted<M: Audited>(action: &'a str, model: &M) -> Self {
+        Self {
+            action,
+            entity_type: M::ENTITY,
+            entity_id: model.audit_id(),
+            before: Some(model.audit_view()),
+            after: None,
         }
     }
 

@@ -3,7 +3,10 @@
 
 use serde_json::{Value, json};
 
-use crate::domain::entities::{membership, persona, space, tenant, user};
+use crate::domain::capabilities::read::CapabilityWithActions;
+use crate::domain::entities::{
+    app, capability, environment, grant, membership, persona, space, team, tenant, user,
+};
 
 pub trait Audited {
     const ENTITY: &'static str;
@@ -63,6 +66,105 @@ impl Audited for persona::Model {
             "role_description": self.role_description,
             "stage": self.stage,
             "status": self.status,
+            "owner_user_id": self.owner_user_id,
+            "on_call_user_id": self.on_call_user_id,
+            "continuity": self.continuity,
         })
+    }
+}
+
+impl Audited for environment::Model {
+    const ENTITY: &'static str = "environment";
+    fn audit_id(&self) -> String {
+        self.id.clone()
+    }
+    fn audit_view(&self) -> Value {
+        json!({ "space_id": self.space_id, "name": self.name })
+    }
+}
+
+impl Audited for app::Model {
+    const ENTITY: &'static str = "app";
+    fn audit_id(&self) -> String {
+        self.id.clone()
+    }
+    fn audit_view(&self) -> Value {
+        json!({
+            "space_id": self.space_id,
+            "name": self.name,
+            "kind": self.kind,
+            "description": self.description,
+        })
+    }
+}
+
+impl Audited for capability::Model {
+    const ENTITY: &'static str = "capability";
+    fn audit_id(&self) -> String {
+        self.id.clone()
+    }
+    fn audit_view(&self) -> Value {
+        json!({
+            "space_id": self.space_id,
+            "key": self.key,
+            "name": self.name,
+            "source": self.source,
+            "system_kind": self.system_kind,
+            "endpoint": self.endpoint,
+            "enabled": self.enabled,
+        })
+    }
+}
+
+impl Audited for CapabilityWithActions {
+    const ENTITY: &'static str = "capability";
+    fn audit_id(&self) -> String {
+        self.capability.id.clone()
+    }
+    fn audit_view(&self) -> Value {
+        let mut view = self.capability.audit_view();
+        view["actions"] = self
+            .actions
+            .iter()
+            .map(|a| {
+                json!({
+                    "name": a.name,
+                    "access": a.access,
+                    "high_risk": a.high_risk,
+                    "financial": a.financial,
+                    "privileged": a.privileged,
+                    "irreversible": a.irreversible,
+                })
+            })
+            .collect();
+        view
+    }
+}
+
+impl Audited for grant::Model {
+    const ENTITY: &'static str = "grant";
+    fn audit_id(&self) -> String {
+        self.id.clone()
+    }
+    fn audit_view(&self) -> Value {
+        json!({
+            "persona_id": self.persona_id,
+            "capability_id": self.capability_id,
+            "action": self.action_name,
+            "access": self.access,
+            "environments": serde_json::from_str::<Value>(&self.environments).unwrap_or(Value::Null),
+            "min_stage": self.min_stage,
+            "reason": self.reason,
+        })
+    }
+}
+
+impl Audited for team::Model {
+    const ENTITY: &'static str = "team";
+    fn audit_id(&self) -> String {
+        self.id.clone()
+    }
+    fn audit_view(&self) -> Value {
+        json!({ "name": self.name, "role": self.role })
     }
 }

@@ -143,5 +143,7 @@ pub async fn load_actor(ctx: &Ctx, auth: &SessionAuth) -> Result<Option<Actor>, 
         tenant_id: TenantId::from_db(tenant.id),
         tenant_name: tenant.name,
         role,
+        ip: None,
+        user_agent: None,
     })))
 }

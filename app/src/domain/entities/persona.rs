@@ -12,6 +12,11 @@ pub struct Model {
     pub stage: i16,
     pub status: String,
     pub created_at: TimeDateTimeWithTimeZone,
+    pub owner_user_id: Option<String>,
+    pub on_call_user_id: Option<String>,
+    /// Comma-separated continuity keys (see `types::Continuity`).
+    pub continuity: String,
+    pub version: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,0 +1,78 @@
+//! Input checks shared by the services. Each returns the cleaned value or an
+//! `Invalid { field, message }` that the page shows next to the field.
+
+use crate::AppError;
+
+pub use super::users::check_name;
+
+/// Free text such as a description: trimmed, bounded, no control characters but newlines.
+pub fn check_text(field: &str, text: &str, max_chars: usize) -> Result<String, AppError> {
+    let text = text.trim();
+    if text.chars().count() > max_chars {
+        return Err(AppError::invalid(
+            field,
+            format!("must be at most {max_chars} characters"),
+        ));
+    }
+    if text
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
+        return Err(AppError::invalid(field, "must not contain control characters"));
+    }
+    Ok(text.to_string())
+}
+
+/// A short machine name (environments, action names, system keys): lowercase letters,
+/// digits, `-` and `_`, starting with a letter.
+pub fn check_slug(field: &str, slug: &str, max_len: usize) -> Result<String, AppError> {
+    let slug = slug.trim();
+    if slug.is_empty() {
+        return Err(AppError::invalid(field, "must not be empty"));
+    }
+    if slug.len() > max_len {
+        return Err(AppError::invalid(
+            field,
+            format!("must be at most {max_len} characters"),
+        ));
+    }
+    let mut chars = slug.chars();
+    let starts_with_letter = chars.next().is_some_and(|c| c.is_ascii_lowercase());
+    if !starts_with_letter
+        || !slug
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+    {
+        return Err(AppError::invalid(
+            field,
+            "use lowercase letters, digits, - and _, starting with a letter",
+        ));
+    }
+    Ok(slug.to_string())
+}
+
+/// A typed id from a form or URL; a malformed one is simply not found.
+pub fn parse_id<T: std::str::FromStr>(value: &str) -> Result<T, AppError> {
+    value.trim().parse().map_err(|_| AppError::NotFound)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_lowercase_machine_names() {
+        assert_eq!(check_slug("env", " qa-eu_1 ", 40), Ok("qa-eu_1".into()));
+        for bad in ["", "QA", "1st", "has space", "ümlaut", "-x"] {
+            assert!(check_slug("env", bad, 40).is_err(), "{bad:?}");
+        }
+        assert!(check_slug("env", &"a".repeat(41), 40).is_err());
+    }
+
+    #[test]
+    fn text_is_bounded_and_keeps_newlines() {
+        assert_eq!(check_text("d", " a\nb ", 10), Ok("a\nb".into()));
+        assert!(check_text("d", "a\u{7}", 10).is_err());
+        assert!(check_text("d", &"x".repeat(11), 10).is_err());
+    }
+}
