@@ -57,11 +57,30 @@ async fn limit_body(request: Request<Body>, next: Next) -> Response {
     }
 }
 
+/// Unknown server-function names land here (Leptos routes the known ones itself).
 async fn server_fn_handler(
     State(state): State<AppState>,
     request: Request<Body>,
 ) -> impl IntoResponse {
     handle_server_fns_with_context(leptos_context(state.ctx.clone()), request).await
+}
+
+/// Arguments that cannot be decoded fail inside the server-function library, before our
+/// code can set a status, and it answers 500. They are the client's mistake: say 400.
+async fn bad_arguments_are_bad_requests(request: Request<Body>, next: Next) -> Response {
+    let server_fn = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    if !server_fn || response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, BODY_LIMIT_BYTES).await else {
+        return AppError::Internal.into_response();
+    };
+    if let Ok(AppError::Request { .. }) = serde_json::from_slice::<AppError>(&bytes) {
+        parts.status = StatusCode::BAD_REQUEST;
+    }
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 pub fn build(state: AppState) -> Router {
@@ -96,6 +115,7 @@ pub fn build(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(from_fn(bad_arguments_are_bad_requests))
         .layer(from_fn_with_state(state.clone(), csrf::reject_cross_site))
         .layer(from_fn_with_state(state.clone(), headers::security_headers))
         .layer(from_fn(limit_body))

@@ -19,6 +19,7 @@ enum Personas {
     Table,
     Id,
     Name,
+    NameFolded,
     OwnerUserId,
     OnCallUserId,
     Continuity,
@@ -113,7 +114,11 @@ enum Grants {
 }
 
 fn id(col: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(col).string_len(36).not_null().primary_key().to_owned()
+    ColumnDef::new(col)
+        .string_len(36)
+        .not_null()
+        .primary_key()
+        .to_owned()
 }
 
 fn ref_id(col: impl IntoIden) -> ColumnDef {
@@ -121,7 +126,10 @@ fn ref_id(col: impl IntoIden) -> ColumnDef {
 }
 
 fn created_at(col: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(col).timestamp_with_time_zone().not_null().to_owned()
+    ColumnDef::new(col)
+        .timestamp_with_time_zone()
+        .not_null()
+        .to_owned()
 }
 
 /// A foreign key whose rows go with their parent.
@@ -151,8 +159,14 @@ impl MigrationTrait for Migration {
         // Personas: who owns them, who is on call, what continuity they promise, and a
         // version for optimistic concurrency. SQLite alters one column per statement.
         for column in [
-            ColumnDef::new(Personas::OwnerUserId).string_len(36).null().to_owned(),
-            ColumnDef::new(Personas::OnCallUserId).string_len(36).null().to_owned(),
+            ColumnDef::new(Personas::OwnerUserId)
+                .string_len(36)
+                .null()
+                .to_owned(),
+            ColumnDef::new(Personas::OnCallUserId)
+                .string_len(36)
+                .null()
+                .to_owned(),
             ColumnDef::new(Personas::Continuity)
                 .string_len(200)
                 .not_null()
@@ -162,6 +176,13 @@ impl MigrationTrait for Migration {
                 .integer()
                 .not_null()
                 .default(1)
+                .to_owned(),
+            // The name lower-cased by the application (Unicode-aware, unlike SQLite's
+            // lower()), so name search folds "É" as PostgreSQL would.
+            ColumnDef::new(Personas::NameFolded)
+                .string_len(480)
+                .not_null()
+                .default("")
                 .to_owned(),
         ] {
             manager
@@ -173,6 +194,11 @@ impl MigrationTrait for Migration {
                 )
                 .await?;
         }
+
+        manager
+            .get_connection()
+            .execute_unprepared("UPDATE personas SET name_folded = lower(name)")
+            .await?;
 
         // The persona list is ordered by name across spaces (keyset pagination).
         manager
@@ -273,7 +299,10 @@ impl MigrationTrait for Migration {
             .create_index(unique(
                 "uq_environments_space_name",
                 Environments::Table,
-                vec![Environments::SpaceId.into_iden(), Environments::Name.into_iden()],
+                vec![
+                    Environments::SpaceId.into_iden(),
+                    Environments::Name.into_iden(),
+                ],
             ))
             .await?;
 
@@ -285,7 +314,12 @@ impl MigrationTrait for Migration {
                     .col(ref_id(Apps::SpaceId))
                     .col(ColumnDef::new(Apps::Name).string_len(120).not_null())
                     .col(ColumnDef::new(Apps::Kind).string_len(30).not_null())
-                    .col(ColumnDef::new(Apps::Description).text().not_null().default(""))
+                    .col(
+                        ColumnDef::new(Apps::Description)
+                            .text()
+                            .not_null()
+                            .default(""),
+                    )
                     .col(created_at(Apps::CreatedAt))
                     .foreign_key(&mut owned_by(
                         (Apps::Table, Apps::SpaceId),
@@ -311,10 +345,26 @@ impl MigrationTrait for Migration {
                     .col(id(Capabilities::Id))
                     .col(ref_id(Capabilities::SpaceId))
                     .col(ColumnDef::new(Capabilities::Key).string_len(60).not_null())
-                    .col(ColumnDef::new(Capabilities::Name).string_len(120).not_null())
-                    .col(ColumnDef::new(Capabilities::Source).string_len(10).not_null())
-                    .col(ColumnDef::new(Capabilities::SystemKind).string_len(30).null())
-                    .col(ColumnDef::new(Capabilities::Endpoint).string_len(500).null())
+                    .col(
+                        ColumnDef::new(Capabilities::Name)
+                            .string_len(120)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Capabilities::Source)
+                            .string_len(10)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Capabilities::SystemKind)
+                            .string_len(30)
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new(Capabilities::Endpoint)
+                            .string_len(500)
+                            .null(),
+                    )
                     .col(ColumnDef::new(Capabilities::Enabled).boolean().not_null())
                     .col(created_at(Capabilities::CreatedAt))
                     .foreign_key(&mut owned_by(
@@ -328,7 +378,10 @@ impl MigrationTrait for Migration {
             .create_index(unique(
                 "uq_capabilities_space_key",
                 Capabilities::Table,
-                vec![Capabilities::SpaceId.into_iden(), Capabilities::Key.into_iden()],
+                vec![
+                    Capabilities::SpaceId.into_iden(),
+                    Capabilities::Key.into_iden(),
+                ],
             ))
             .await?;
         manager
@@ -337,12 +390,36 @@ impl MigrationTrait for Migration {
                     .table(CapabilityActions::Table)
                     .col(id(CapabilityActions::Id))
                     .col(ref_id(CapabilityActions::CapabilityId))
-                    .col(ColumnDef::new(CapabilityActions::Name).string_len(60).not_null())
-                    .col(ColumnDef::new(CapabilityActions::Access).string_len(10).not_null())
-                    .col(ColumnDef::new(CapabilityActions::HighRisk).boolean().not_null())
-                    .col(ColumnDef::new(CapabilityActions::Financial).boolean().not_null())
-                    .col(ColumnDef::new(CapabilityActions::Privileged).boolean().not_null())
-                    .col(ColumnDef::new(CapabilityActions::Irreversible).boolean().not_null())
+                    .col(
+                        ColumnDef::new(CapabilityActions::Name)
+                            .string_len(60)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(CapabilityActions::Access)
+                            .string_len(10)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(CapabilityActions::HighRisk)
+                            .boolean()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(CapabilityActions::Financial)
+                            .boolean()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(CapabilityActions::Privileged)
+                            .boolean()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(CapabilityActions::Irreversible)
+                            .boolean()
+                            .not_null(),
+                    )
                     .foreign_key(&mut owned_by(
                         (CapabilityActions::Table, CapabilityActions::CapabilityId),
                         (Capabilities::Table, Capabilities::Id),
@@ -381,7 +458,12 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new(Grants::Environments).text().not_null())
                     .col(ColumnDef::new(Grants::MinStage).small_integer().not_null())
                     .col(ColumnDef::new(Grants::Reason).text().null())
-                    .col(ColumnDef::new(Grants::Version).integer().not_null().default(1))
+                    .col(
+                        ColumnDef::new(Grants::Version)
+                            .integer()
+                            .not_null()
+                            .default(1),
+                    )
                     .col(created_at(Grants::CreatedAt))
                     .col(created_at(Grants::UpdatedAt))
                     .foreign_key(&mut owned_by(
@@ -432,6 +514,7 @@ impl MigrationTrait for Migration {
             )
             .await?;
         for column in [
+            Personas::NameFolded,
             Personas::Version,
             Personas::Continuity,
             Personas::OnCallUserId,

@@ -122,8 +122,8 @@ pub fn authorize(actor: &Actor, action: Action, scope: Scope<'_>) -> Result<(), 
 mod tests {
     use super::*;
     use crate::domain::ConsoleUser;
-    use std::collections::HashMap;
     use Action::*;
+    use std::collections::HashMap;
 
     fn member(tenant: &TenantId, role: Role) -> Actor {
         Actor::Console(ConsoleUser::for_tests(tenant.clone(), role))
@@ -156,11 +156,27 @@ mod tests {
         ),
         (
             Role::Operator,
-            &[ViewTenant, ViewAudit, ViewMembers, CreateSpace, ViewSpace, EditSpace],
+            &[
+                ViewTenant,
+                ViewAudit,
+                ViewMembers,
+                CreateSpace,
+                ViewSpace,
+                EditSpace,
+            ],
         ),
-        (Role::Reviewer, &[ViewTenant, ViewAudit, ViewMembers, ViewSpace]),
-        (Role::Evaluator, &[ViewTenant, ViewAudit, ViewMembers, ViewSpace]),
-        (Role::Viewer, &[ViewTenant, ViewAudit, ViewMembers, ViewSpace]),
+        (
+            Role::Reviewer,
+            &[ViewTenant, ViewAudit, ViewMembers, ViewSpace],
+        ),
+        (
+            Role::Evaluator,
+            &[ViewTenant, ViewAudit, ViewMembers, ViewSpace],
+        ),
+        (
+            Role::Viewer,
+            &[ViewTenant, ViewAudit, ViewMembers, ViewSpace],
+        ),
     ];
 
     #[test]
@@ -253,18 +269,30 @@ mod tests {
         };
         // The team's role, not the tenant role, applies in the team's space.
         assert_eq!(in_space(&team_space, EditSpace), Ok(()));
-        assert_eq!(in_space(&team_space, LowerRiskyGrant), Err(AppError::Forbidden));
+        assert_eq!(
+            in_space(&team_space, LowerRiskyGrant),
+            Err(AppError::Forbidden)
+        );
         // Any other space of the tenant does not exist for them.
         for action in Action::ALL {
             assert_eq!(in_space(&other_space, action), Err(AppError::NotFound));
         }
         // Tenant-wide actions that would reach other spaces are refused.
-        for action in [ViewAudit, ViewMembers, CreateSpace, ManageMembers, ManageOwners] {
+        for action in [
+            ViewAudit,
+            ViewMembers,
+            CreateSpace,
+            ManageMembers,
+            ManageOwners,
+        ] {
             assert_eq!(
                 authorize(&actor, action, Scope::Tenant(&access)),
                 Err(AppError::Forbidden)
             );
         }
-        assert_eq!(authorize(&actor, ViewTenant, Scope::Tenant(&access)), Ok(()));
+        assert_eq!(
+            authorize(&actor, ViewTenant, Scope::Tenant(&access)),
+            Ok(())
+        );
     }
 }

@@ -129,7 +129,13 @@ async fn ensure_account(
             .insert(txn)
             .await?;
             let id = TenantId::from_db(created.id.clone());
-            record(txn, &id, &system, Change::created("tenant.create", &created)).await?;
+            record(
+                txn,
+                &id,
+                &system,
+                Change::created("tenant.create", &created),
+            )
+            .await?;
             (created, true)
         }
     };
@@ -168,7 +174,13 @@ async fn ensure_account(
             }
             .insert(txn)
             .await?;
-            record(txn, &tenant_id, &system, Change::created("user.create", &created)).await?;
+            record(
+                txn,
+                &tenant_id,
+                &system,
+                Change::created("user.create", &created),
+            )
+            .await?;
             created
         }
     };
@@ -345,8 +357,24 @@ async fn seed_northwind(
         "Front-line support for Northwind's online store.",
     )
     .await?;
-    create_app(ctx, a, &support, "Help Center Widget", "embedded_experience", "The chat bubble on every store page.").await?;
-    create_app(ctx, a, &support, "Support Inbox", "workflow", "Email and ticket triage.").await?;
+    create_app(
+        ctx,
+        a,
+        &support,
+        "Help Center Widget",
+        "embedded_experience",
+        "The chat bubble on every store page.",
+    )
+    .await?;
+    create_app(
+        ctx,
+        a,
+        &support,
+        "Support Inbox",
+        "workflow",
+        "Email and ticket triage.",
+    )
+    .await?;
     let chat = enable_builtin(ctx, a, &support, "chat").await?;
     let agenda = enable_builtin(ctx, a, &support, "agenda").await?;
     enable_builtin(ctx, a, &support, "document_library").await?;
@@ -403,13 +431,63 @@ async fn seed_northwind(
     .await?;
     let everywhere = ["sandbox", "staging", "production"];
     grant(ctx, a, &ava, &chat, "", "write", &everywhere, "1").await?;
-    grant(ctx, a, &ava, &agenda, "schedule_follow_up", "write", &everywhere, "1").await?;
-    grant(ctx, a, &ava, &tickets, "search_tickets", "read", &everywhere, "1").await?;
-    grant(ctx, a, &ava, &tickets, "create_ticket", "write", &["staging", "production"], "2").await?;
+    grant(
+        ctx,
+        a,
+        &ava,
+        &agenda,
+        "schedule_follow_up",
+        "write",
+        &everywhere,
+        "1",
+    )
+    .await?;
+    grant(
+        ctx,
+        a,
+        &ava,
+        &tickets,
+        "search_tickets",
+        "read",
+        &everywhere,
+        "1",
+    )
+    .await?;
+    grant(
+        ctx,
+        a,
+        &ava,
+        &tickets,
+        "create_ticket",
+        "write",
+        &["staging", "production"],
+        "2",
+    )
+    .await?;
     // Left to its default: a refund is financial and irreversible, so it needs approval.
-    grant(ctx, a, &ava, &orders, "issue_refund", "", &["production"], "2").await?;
+    grant(
+        ctx,
+        a,
+        &ava,
+        &orders,
+        "issue_refund",
+        "",
+        &["production"],
+        "2",
+    )
+    .await?;
     grant(ctx, a, &milo, &chat, "", "write", &["sandbox"], "1").await?;
-    grant(ctx, a, &milo, &orders, "lookup_order", "read", &["sandbox"], "1").await?;
+    grant(
+        ctx,
+        a,
+        &milo,
+        &orders,
+        "lookup_order",
+        "read",
+        &["sandbox"],
+        "1",
+    )
+    .await?;
 
     let back_office = create_space(
         ctx,
@@ -418,7 +496,15 @@ async fn seed_northwind(
         "Internal operations: orders, invoices and inventory.",
     )
     .await?;
-    create_app(ctx, a, &back_office, "Ops Console", "product_ui", "The internal tool the order desk uses.").await?;
+    create_app(
+        ctx,
+        a,
+        &back_office,
+        "Ops Console",
+        "product_ui",
+        "The internal tool the order desk uses.",
+    )
+    .await?;
     let kv = enable_builtin(ctx, a, &back_office, "kv_datastore").await?;
     enable_builtin(ctx, a, &back_office, "document_library").await?;
     let erp = register_external_system(
@@ -447,7 +533,17 @@ async fn seed_northwind(
     )
     .await?;
     grant(ctx, a, &otto, &kv, "", "write", &["sandbox"], "1").await?;
-    grant(ctx, a, &otto, &erp, "read_invoice", "read", &["sandbox"], "1").await?;
+    grant(
+        ctx,
+        a,
+        &otto,
+        &erp,
+        "read_invoice",
+        "read",
+        &["sandbox"],
+        "1",
+    )
+    .await?;
 
     // Ava already went through a pilot; the stage machine (and its review) is the
     // governance area's, so the seed sets it directly, on the record.

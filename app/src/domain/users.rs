@@ -21,7 +21,10 @@ pub fn check_email(email: &str) -> Result<String, AppError> {
         }
         None => false,
     };
-    if email.len() > MAX_EMAIL_LEN || !valid_shape || email.chars().any(char::is_whitespace) {
+    if email.len() > MAX_EMAIL_LEN
+        || !valid_shape
+        || email.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
         return Err(AppError::invalid(
             "email",
             "Enter an email address like name@example.com.",

@@ -18,7 +18,10 @@ pub fn check_text(field: &str, text: &str, max_chars: usize) -> Result<String, A
         .chars()
         .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
     {
-        return Err(AppError::invalid(field, "must not contain control characters"));
+        return Err(AppError::invalid(
+            field,
+            "must not contain control characters",
+        ));
     }
     Ok(text.to_string())
 }
@@ -49,6 +52,18 @@ pub fn check_slug(field: &str, slug: &str, max_len: usize) -> Result<String, App
         ));
     }
     Ok(slug.to_string())
+}
+
+/// A search or filter term: control characters cannot be typed and would only reach the
+/// database (PostgreSQL refuses a NUL outright), so they are refused here.
+pub fn check_filter<'a>(field: &str, value: &'a str) -> Result<&'a str, AppError> {
+    if value.chars().any(char::is_control) {
+        return Err(AppError::invalid(
+            field,
+            "must not contain control characters",
+        ));
+    }
+    Ok(value)
 }
 
 /// A typed id from a form or URL; a malformed one is simply not found.

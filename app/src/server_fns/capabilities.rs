@@ -14,9 +14,10 @@ pub async fn get_catalog() -> Result<CatalogView, AppError> {
 #[server(endpoint = "enable_builtin")]
 pub async fn enable_builtin(space_id: SpaceId, builtin: String) -> Result<CapabilityId, AppError> {
     use super::context::serve;
-    serve(async |ctx, actor| 
-        crate::domain::capabilities::enable::enable_builtin(ctx, actor, &space_id, &builtin)
-            .await).await
+    serve(async |ctx, actor| {
+        crate::domain::capabilities::enable::enable_builtin(ctx, actor, &space_id, &builtin).await
+    })
+    .await
 }
 
 #[server(endpoint = "register_external_system")]
@@ -29,7 +30,7 @@ pub async fn register_external_system(
 ) -> Result<CapabilityId, AppError> {
     use super::context::serve;
     use crate::domain::capabilities::enable::NewExternalSystem;
-    serve(async |ctx, actor| 
+    serve(async |ctx, actor| {
         crate::domain::capabilities::enable::register_external_system(
             ctx,
             actor,
@@ -41,7 +42,9 @@ pub async fn register_external_system(
                 actions: &actions,
             },
         )
-        .await).await
+        .await
+    })
+    .await
 }
 
 #[server(endpoint = "get_disable_impact")]
@@ -50,14 +53,16 @@ pub async fn get_disable_impact(
     capability_id: CapabilityId,
 ) -> Result<DisableImpact, AppError> {
     use super::context::serve;
-    serve(async |ctx, actor| 
+    serve(async |ctx, actor| {
         crate::domain::capabilities::disable::get_disable_impact(
             ctx,
             actor,
             &space_id,
             &capability_id,
         )
-        .await).await
+        .await
+    })
+    .await
 }
 
 #[server(endpoint = "disable_capability")]
@@ -66,8 +71,8 @@ pub async fn disable_capability(
     capability_id: CapabilityId,
     seen_grants: usize,
 ) -> Result<usize, AppError> {
-    use super::context::serve;
-    serve(async |ctx, actor| 
+    use super::context::{redirect_to, serve};
+    let result = serve(async |ctx, actor| {
         crate::domain::capabilities::disable::disable_capability(
             ctx,
             actor,
@@ -75,5 +80,12 @@ pub async fn disable_capability(
             &capability_id,
             seen_grants,
         )
-        .await).await
+        .await
+    })
+    .await;
+    if result.is_ok() {
+        // Back to the space, without the confirmation step in the address.
+        redirect_to(&format!("/spaces/{space_id}"));
+    }
+    result
 }

@@ -3,18 +3,26 @@
 use leptos::prelude::*;
 
 use crate::AppError;
-use crate::types::{GrantId, PersonaDetailView, PersonaFilter, PersonaId, PersonaListView, SpaceId};
+use crate::types::{
+    GrantId, PersonaDetailView, PersonaFilter, PersonaId, PersonaListView, SpaceId,
+};
 
 #[server(endpoint = "list_personas")]
 pub async fn list_personas(filter: PersonaFilter) -> Result<PersonaListView, AppError> {
     use super::context::serve;
-    serve(async |ctx, actor| crate::domain::personas::list::list_personas(ctx, actor, &filter).await).await
+    serve(async |ctx, actor| {
+        crate::domain::personas::list::list_personas(ctx, actor, &filter).await
+    })
+    .await
 }
 
 #[server(endpoint = "get_persona")]
 pub async fn get_persona(persona_id: PersonaId) -> Result<PersonaDetailView, AppError> {
     use super::context::serve;
-    serve(async |ctx, actor| crate::domain::personas::detail::get_persona(ctx, actor, &persona_id).await).await
+    serve(async |ctx, actor| {
+        crate::domain::personas::detail::get_persona(ctx, actor, &persona_id).await
+    })
+    .await
 }
 
 #[server(endpoint = "create_persona")]
@@ -30,18 +38,18 @@ pub async fn create_persona(
     use crate::domain::personas::create::NewPersona;
     let result = serve(async |ctx, actor| {
         crate::domain::personas::create::create_persona(
-        ctx,
-        actor,
-        &space_id,
-        NewPersona {
-            name: &name,
-            role_description: &role_description,
-            owner: &owner,
-            on_call: &on_call,
-            continuity: &continuity,
-        },
-    )
-    .await
+            ctx,
+            actor,
+            &space_id,
+            NewPersona {
+                name: &name,
+                role_description: &role_description,
+                owner: &owner,
+                on_call: &on_call,
+                continuity: &continuity,
+            },
+        )
+        .await
     })
     .await;
     if let Ok(id) = &result {
@@ -62,7 +70,7 @@ pub async fn update_persona(
 ) -> Result<(), AppError> {
     use super::context::serve;
     use crate::domain::personas::update::PersonaEdit;
-    serve(async |ctx, actor| 
+    serve(async |ctx, actor| {
         crate::domain::personas::update::update_persona(
             ctx,
             actor,
@@ -76,15 +84,17 @@ pub async fn update_persona(
                 version,
             },
         )
-        .await).await
+        .await
+    })
+    .await
 }
 
 #[server(endpoint = "set_grant")]
 #[allow(clippy::too_many_arguments)]
 pub async fn set_grant(
     persona_id: PersonaId,
-    capability_id: String,
-    #[server(default)] action: String,
+    // `capability_id`, or `capability_id/action_name` for one action.
+    target: String,
     #[server(default)] access: String,
     #[server(default)] environments: Vec<String>,
     #[server(default)] min_stage: String,
@@ -93,14 +103,15 @@ pub async fn set_grant(
 ) -> Result<GrantId, AppError> {
     use super::context::serve;
     use crate::domain::grants::SetGrant;
-    serve(async |ctx, actor| 
+    let (capability_id, action) = target.split_once('/').unwrap_or((target.as_str(), ""));
+    serve(async |ctx, actor| {
         crate::domain::grants::set_grant(
             ctx,
             actor,
             &persona_id,
             SetGrant {
-                capability_id: &capability_id,
-                action: &action,
+                capability_id,
+                action,
                 access: &access,
                 environments: &environments,
                 min_stage: &min_stage,
@@ -108,7 +119,9 @@ pub async fn set_grant(
                 version,
             },
         )
-        .await).await
+        .await
+    })
+    .await
 }
 
 #[server(endpoint = "remove_grant")]
@@ -118,7 +131,8 @@ pub async fn remove_grant(
     version: i32,
 ) -> Result<(), AppError> {
     use super::context::serve;
-    serve(async |ctx, actor| 
-        crate::domain::grants::remove_grant(ctx, actor, &persona_id, &grant_id, version)
-            .await).await
+    serve(async |ctx, actor| {
+        crate::domain::grants::remove_grant(ctx, actor, &persona_id, &grant_id, version).await
+    })
+    .await
 }

@@ -14,7 +14,8 @@ pub async fn list_spaces() -> Result<SpacesView, AppError> {
 #[server(endpoint = "get_space")]
 pub async fn get_space(space_id: SpaceId) -> Result<SpaceDetailView, AppError> {
     use super::context::serve;
-    serve(async |ctx, actor| crate::domain::spaces::read::get_space(ctx, actor, &space_id).await).await
+    serve(async |ctx, actor| crate::domain::spaces::read::get_space(ctx, actor, &space_id).await)
+        .await
 }
 
 #[server(endpoint = "create_space")]
@@ -36,9 +37,10 @@ pub async fn create_space(
 #[server(endpoint = "add_environment")]
 pub async fn add_environment(space_id: SpaceId, name: String) -> Result<(), AppError> {
     use super::context::serve;
-    serve(async |ctx, actor| 
-        crate::domain::spaces::environments::add_environment(ctx, actor, &space_id, &name)
-            .await).await
+    serve(async |ctx, actor| {
+        crate::domain::spaces::environments::add_environment(ctx, actor, &space_id, &name).await
+    })
+    .await
 }
 
 #[server(endpoint = "create_app")]
@@ -49,14 +51,9 @@ pub async fn create_app(
     #[server(default)] description: String,
 ) -> Result<AppId, AppError> {
     use super::context::serve;
-    serve(async |ctx, actor| 
-        crate::domain::spaces::apps::create_app(
-            ctx,
-            actor,
-            &space_id,
-            &name,
-            &kind,
-            &description,
-        )
-        .await).await
+    serve(async |ctx, actor| {
+        crate::domain::spaces::apps::create_app(ctx, actor, &space_id, &name, &kind, &description)
+            .await
+    })
+    .await
 }

@@ -7,9 +7,19 @@ use std::str::FromStr;
 
 macro_rules! typed_id {
     ($($name:ident),* $(,)?) => {$(
+        /// Deserializing checks the shape too: an id from a request is a UUID or a
+        /// refusal, never arbitrary text sent on to a query.
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[serde(transparent)]
+        #[serde(try_from = "String", into = "String")]
         pub struct $name(String);
+
+        impl TryFrom<String> for $name {
+            type Error = uuid::Error;
+
+            fn try_from(value: String) -> Result<Self, Self::Error> {
+                value.parse()
+            }
+        }
 
         impl $name {
             /// A fresh id (server only: ids are minted where rows are written).
@@ -82,6 +92,18 @@ mod tests {
             .parse()
             .unwrap_or_else(|e| panic!("valid uuid rejected: {e}"));
         assert_eq!(id.as_str(), "0192f0c4-1c2b-7d3e-8f00-0123456789ab");
+    }
+
+    #[test]
+    fn deserializing_refuses_what_is_not_a_uuid() {
+        assert!(serde_json::from_str::<SpaceId>("\"a\\u0000b\"").is_err());
+        assert!(serde_json::from_str::<SpaceId>("\"not-an-id\"").is_err());
+        let id: SpaceId = serde_json::from_str("\"0192F0C4-1C2B-7D3E-8F00-0123456789AB\"")
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            serde_json::to_string(&id).ok().as_deref(),
+            Some("\"0192f0c4-1c2b-7d3e-8f00-0123456789ab\"")
+        );
     }
 
     #[cfg(feature = "ssr")]

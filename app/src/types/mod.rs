@@ -10,8 +10,8 @@ mod views;
 
 pub use admin_views::*;
 pub use ids::*;
-pub use persona_views::*;
-pub use space_views::*;
 pub use model::*;
+pub use persona_views::*;
 pub use roles::*;
+pub use space_views::*;
 pub use views::*;

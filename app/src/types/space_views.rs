@@ -52,10 +52,7 @@ pub struct AppView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CapabilitySource {
     BuiltIn(BuiltIn),
-    External {
-        kind: SystemKind,
-        endpoint: String,
-    },
+    External { kind: SystemKind, endpoint: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -8,6 +8,7 @@ use crate::AppError;
 use crate::domain::access::tenant_access;
 use crate::domain::authz::{Action, Scope, authorize};
 use crate::domain::entities::{audit_entry, user};
+use crate::domain::validate::check_filter;
 use crate::domain::{Actor, Ctx};
 use crate::types::{AuditEntryView, AuditFilter, AuditPageView};
 
@@ -18,7 +19,10 @@ pub const EXPORT_PAGE_SIZE: u64 = 1000;
 fn rfc3339(micros: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(micros) * 1_000)
         .ok()
-        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
         .unwrap_or_default()
 }
 
@@ -36,6 +40,14 @@ pub async fn list_audit_page(
     let Actor::Console(me) = actor;
     let access = tenant_access(ctx, me).await?;
     authorize(actor, Action::ViewAudit, Scope::Tenant(&access))?;
+    for (field, value) in [
+        ("entity_type", &filter.entity_type),
+        ("action", &filter.action),
+        ("actor", &filter.actor),
+        ("entity_id", &filter.entity_id),
+    ] {
+        check_filter(field, value.as_deref().unwrap_or_default())?;
+    }
 
     let mut cond = Condition::all().add(audit_entry::Column::TenantId.eq(me.tenant_id.as_str()));
     if let Some(before) = filter.before {
@@ -81,7 +93,10 @@ pub async fn list_audit_page(
     } else {
         None
     };
-    let mut ids: Vec<&str> = rows.iter().filter_map(|e| e.actor_user_id.as_deref()).collect();
+    let mut ids: Vec<&str> = rows
+        .iter()
+        .filter_map(|e| e.actor_user_id.as_deref())
+        .collect();
     ids.sort_unstable();
     ids.dedup();
     let emails: HashMap<String, String> = user::Entity::find()

@@ -17,6 +17,8 @@ pub struct Model {
     /// Comma-separated continuity keys (see `types::Continuity`).
     pub continuity: String,
     pub version: i32,
+    /// `name`, lower-cased by `personas::fold` for case-insensitive search.
+    pub name_folded: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

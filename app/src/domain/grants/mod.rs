@@ -4,9 +4,7 @@
 
 pub mod rules;
 
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, sea_query::Expr,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, sea_query::Expr};
 
 use self::rules::{GrantFacts, GrantInput, check_grant};
 use super::audit::{AuditActor, Change, record};
@@ -52,7 +50,11 @@ pub async fn set_grant(
     )
     .is_ok();
     let not_enabled = || AppError::invalid("capability", "is not enabled in this space");
-    let capability_id: CapabilityId = input.capability_id.trim().parse().map_err(|_| not_enabled())?;
+    let capability_id: CapabilityId = input
+        .capability_id
+        .trim()
+        .parse()
+        .map_err(|_| not_enabled())?;
 
     let txn = db::begin_write(&ctx.db).await?;
     let capability = capability::Entity::find_by_id(capability_id.as_str())
@@ -80,7 +82,8 @@ pub async fn set_grant(
             may_lower_risk,
         },
     )?;
-    let environments = serde_json::to_string(&checked.environments).map_err(|_| AppError::Internal)?;
+    let environments =
+        serde_json::to_string(&checked.environments).map_err(|_| AppError::Internal)?;
     let existing = grant::Entity::find()
         .filter(grant::Column::PersonaId.eq(persona_id.as_str()))
         .filter(grant::Column::CapabilityId.eq(capability.id.as_str()))

@@ -38,7 +38,10 @@ fn is_risky(a: &capability_action::Model) -> bool {
     a.high_risk || a.financial || a.privileged || a.irreversible
 }
 
-pub fn check_grant(input: &GrantInput<'_>, facts: &GrantFacts<'_>) -> Result<CheckedGrant, AppError> {
+pub fn check_grant(
+    input: &GrantInput<'_>,
+    facts: &GrantFacts<'_>,
+) -> Result<CheckedGrant, AppError> {
     if !facts.capability.enabled {
         return Err(AppError::invalid(
             "capability",
@@ -50,7 +53,10 @@ pub fn check_grant(input: &GrantInput<'_>, facts: &GrantFacts<'_>) -> Result<Che
         // A grant on the whole capability covers every action: risky if any one is.
         (
             facts.actions.iter().any(is_risky),
-            facts.actions.iter().all(|a| a.access == ActionKind::Read.as_str()),
+            facts
+                .actions
+                .iter()
+                .all(|a| a.access == ActionKind::Read.as_str()),
         )
     } else {
         let action = facts
@@ -69,9 +75,8 @@ pub fn check_grant(input: &GrantInput<'_>, facts: &GrantFacts<'_>) -> Result<Che
     let access = match input.access.trim() {
         "" if risky => Access::Approval,
         "" => Access::Read,
-        other => Access::parse(other).ok_or_else(|| {
-            AppError::invalid("access", "choose read, write, approval or denied")
-        })?,
+        other => Access::parse(other)
+            .ok_or_else(|| AppError::invalid("access", "choose read, write, approval or denied"))?,
     };
     if read_only && matches!(access, Access::Write | Access::Approval) {
         return Err(AppError::invalid(
@@ -242,41 +247,96 @@ mod tests {
 
     #[test]
     fn each_rule_names_the_field_it_broke() {
-        assert_eq!(field_of(run(Case { enabled: false, ..OK })), "capability");
-        assert_eq!(field_of(run(Case { action: "nope", ..OK })), "action");
-        assert_eq!(field_of(run(Case { access: "admin", ..OK })), "access");
-        assert_eq!(field_of(run(Case { envs: &["staging"], ..OK })), "environments");
+        assert_eq!(
+            field_of(run(Case {
+                enabled: false,
+                ..OK
+            })),
+            "capability"
+        );
+        assert_eq!(
+            field_of(run(Case {
+                action: "nope",
+                ..OK
+            })),
+            "action"
+        );
+        assert_eq!(
+            field_of(run(Case {
+                access: "admin",
+                ..OK
+            })),
+            "access"
+        );
+        assert_eq!(
+            field_of(run(Case {
+                envs: &["staging"],
+                ..OK
+            })),
+            "environments"
+        );
         assert_eq!(field_of(run(Case { envs: &[], ..OK })), "environments");
         assert_eq!(
-            field_of(run(Case { envs: &["sandbox", "sandbox"], ..OK })),
+            field_of(run(Case {
+                envs: &["sandbox", "sandbox"],
+                ..OK
+            })),
             "environments"
         );
         for stage in ["0", "5", "two", "-1"] {
             assert_eq!(field_of(run(Case { stage, ..OK })), "min_stage");
         }
         assert_eq!(
-            field_of(run(Case { action: "lookup", access: "write", ..OK })),
+            field_of(run(Case {
+                action: "lookup",
+                access: "write",
+                ..OK
+            })),
             "access"
         );
     }
 
     #[test]
     fn risky_actions_default_to_approval() {
-        let g = run(Case { action: "refund", access: "", ..OK }).unwrap_or_else(|e| panic!("{e}"));
+        let g = run(Case {
+            action: "refund",
+            access: "",
+            ..OK
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(g.access, Access::Approval);
         assert!(g.risky);
         // A whole-capability grant covers the risky action too.
-        let g = run(Case { action: "", access: "", ..OK }).unwrap_or_else(|e| panic!("{e}"));
+        let g = run(Case {
+            action: "",
+            access: "",
+            ..OK
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(g.access, Access::Approval);
     }
 
     #[test]
     fn lowering_a_risky_action_needs_an_admin_and_a_reason() {
-        let lower = Case { action: "refund", access: "write", ..OK };
+        let lower = Case {
+            action: "refund",
+            access: "write",
+            ..OK
+        };
         assert_eq!(field_of(run(Case { ..lower })), "access");
-        assert_eq!(field_of(run(Case { admin: true, ..lower })), "reason");
         assert_eq!(
-            field_of(run(Case { admin: true, reason: "ok", ..lower })),
+            field_of(run(Case {
+                admin: true,
+                ..lower
+            })),
+            "reason"
+        );
+        assert_eq!(
+            field_of(run(Case {
+                admin: true,
+                reason: "ok",
+                ..lower
+            })),
             "reason"
         );
         let g = run(Case {
@@ -291,7 +351,12 @@ mod tests {
 
     #[test]
     fn denied_needs_no_environment() {
-        let g = run(Case { access: "denied", envs: &[], ..OK }).unwrap_or_else(|e| panic!("{e}"));
+        let g = run(Case {
+            access: "denied",
+            envs: &[],
+            ..OK
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(g.access, Access::Denied);
     }
 }

@@ -88,14 +88,23 @@ pub async fn list_members(ctx: &Ctx, actor: &Actor) -> Result<MembersView, AppEr
                 .map(|tm| {
                     (
                         UserId::from_db(tm.user_id.clone()),
-                        name_of.get(tm.user_id.as_str()).copied().unwrap_or("").into(),
+                        name_of
+                            .get(tm.user_id.as_str())
+                            .copied()
+                            .unwrap_or("")
+                            .into(),
                     )
                 })
                 .collect(),
             spaces: team_spaces
                 .iter()
                 .filter(|ts| ts.team_id == t.id)
-                .filter_map(|ts| spaces.iter().find(|(id, _)| id.as_str() == ts.space_id).cloned())
+                .filter_map(|ts| {
+                    spaces
+                        .iter()
+                        .find(|(id, _)| id.as_str() == ts.space_id)
+                        .cloned()
+                })
                 .collect(),
         })
         .collect();

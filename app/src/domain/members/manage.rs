@@ -26,7 +26,11 @@ fn parse_role(value: &str) -> Result<Role, AppError> {
 }
 
 /// Owners are managed only by owners.
-fn authorize_role_change(actor: &Actor, access: &TenantAccess, touches_owner: bool) -> Result<(), AppError> {
+fn authorize_role_change(
+    actor: &Actor,
+    access: &TenantAccess,
+    touches_owner: bool,
+) -> Result<(), AppError> {
     authorize(actor, Action::ManageMembers, Scope::Tenant(access))?;
     if touches_owner {
         authorize(actor, Action::ManageOwners, Scope::Tenant(access))?;
@@ -47,10 +51,19 @@ async fn membership_of(
         .ok_or(AppError::NotFound)
 }
 
-async fn owner_count(db: &impl ConnectionTrait, tenant_id: &str) -> Result<u64, AppError> {
-    Ok(membership::Entity::find()
+/// Owners who can still sign in: a disabled owner does not keep a tenant owned.
+async fn active_owner_count(db: &impl ConnectionTrait, tenant_id: &str) -> Result<u64, AppError> {
+    let owners: Vec<String> = membership::Entity::find()
         .filter(membership::Column::TenantId.eq(tenant_id))
         .filter(membership::Column::Role.eq(Role::Owner.as_str()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.user_id)
+        .collect();
+    Ok(user::Entity::find()
+        .filter(user::Column::Id.is_in(owners))
+        .filter(user::Column::Disabled.eq(false))
         .count(db)
         .await?)
 }
@@ -82,8 +95,14 @@ pub async fn add_member(
         .await?;
     let (user_id, new_account) = match existing {
         Some(u) => {
-            if membership_of(&txn, tenant, &UserId::from_db(u.id.clone())).await.is_ok() {
-                return Err(AppError::invalid("email", "is already a member of this tenant"));
+            if membership_of(&txn, tenant, &UserId::from_db(u.id.clone()))
+                .await
+                .is_ok()
+            {
+                return Err(AppError::invalid(
+                    "email",
+                    "is already a member of this tenant",
+                ));
             }
             (u.id, false)
         }
@@ -141,7 +160,7 @@ pub async fn change_role(
     if before.role == role.as_str() {
         return Ok(());
     }
-    if was_owner && owner_count(&txn, tenant).await? <= 1 {
+    if was_owner && active_owner_count(&txn, tenant).await? <= 1 {
         return Err(AppError::conflict(LAST_OWNER));
     }
     let mut active: membership::ActiveModel = before.clone().into();
@@ -167,7 +186,7 @@ pub async fn remove_member(ctx: &Ctx, actor: &Actor, user_id: &UserId) -> Result
     let before = membership_of(&txn, tenant, user_id).await?;
     let was_owner = before.role == Role::Owner.as_str();
     authorize_role_change(actor, &access, was_owner)?;
-    if was_owner && owner_count(&txn, tenant).await? <= 1 {
+    if was_owner && active_owner_count(&txn, tenant).await? <= 1 {
         return Err(AppError::conflict(LAST_OWNER));
     }
     let teams: Vec<String> = team::Entity::find()
@@ -219,7 +238,11 @@ pub async fn set_user_disabled(
     let tenant = me.tenant_id.as_str();
     let txn = db::begin_write(&ctx.db).await?;
     let member = membership_of(&txn, tenant, user_id).await?;
-    authorize_role_change(actor, &access, member.role == Role::Owner.as_str())?;
+    let is_owner = member.role == Role::Owner.as_str();
+    authorize_role_change(actor, &access, is_owner)?;
+    if disabled && is_owner && active_owner_count(&txn, tenant).await? <= 1 {
+        return Err(AppError::conflict(LAST_OWNER));
+    }
     // A user is one account across tenants: one tenant may not lock them out of another.
     let tenants = membership::Entity::find()
         .filter(membership::Column::UserId.eq(user_id.as_str()))
@@ -251,7 +274,11 @@ pub async fn set_user_disabled(
         &me.tenant_id,
         &AuditActor::of(actor),
         Change::updated(
-            if disabled { "user.disabled" } else { "user.enabled" },
+            if disabled {
+                "user.disabled"
+            } else {
+                "user.enabled"
+            },
             &before,
             &after,
         ),

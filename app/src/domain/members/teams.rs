@@ -40,7 +40,10 @@ pub async fn create_team(
     let Actor::Console(me) = actor;
     authorize_manage(ctx, actor).await?;
     let name = check_name("name", name)?;
-    let role: Role = role.trim().parse().map_err(|_| AppError::invalid("role", "choose one of the listed roles"))?;
+    let role: Role = role
+        .trim()
+        .parse()
+        .map_err(|_| AppError::invalid("role", "choose one of the listed roles"))?;
     if matches!(role, Role::Owner | Role::Admin) {
         return Err(AppError::invalid(
             "role",
@@ -55,7 +58,10 @@ pub async fn create_team(
         .await?
         .is_some()
     {
-        return Err(AppError::invalid("name", format!("a team named “{name}” already exists")));
+        return Err(AppError::invalid(
+            "name",
+            format!("a team named “{name}” already exists"),
+        ));
     }
     let id = TeamId::new();
     let created = team::ActiveModel {
@@ -67,7 +73,13 @@ pub async fn create_team(
     }
     .insert(&txn)
     .await?;
-    record(&txn, &me.tenant_id, &AuditActor::of(actor), Change::created("team.created", &created)).await?;
+    record(
+        &txn,
+        &me.tenant_id,
+        &AuditActor::of(actor),
+        Change::created("team.created", &created),
+    )
+    .await?;
     txn.commit().await?;
     Ok(id)
 }

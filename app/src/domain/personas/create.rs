@@ -34,8 +34,11 @@ pub async fn create_persona(
     let Actor::Console(user) = actor;
     let scope = space_for(ctx, actor, space_id, Action::EditSpace).await?;
     let name = check_name("name", input.name)?;
-    let role_description =
-        check_text("role_description", input.role_description, MAX_ROLE_DESCRIPTION)?;
+    let role_description = check_text(
+        "role_description",
+        input.role_description,
+        MAX_ROLE_DESCRIPTION,
+    )?;
     if role_description.is_empty() {
         return Err(AppError::invalid(
             "role_description",
@@ -66,6 +69,7 @@ pub async fn create_persona(
     let created = persona::ActiveModel {
         id: Set(id.to_string()),
         space_id: Set(space_id.to_string()),
+        name_folded: Set(super::fold(&name)),
         name: Set(name),
         role_description: Set(role_description),
         stage: Set(1),

@@ -11,9 +11,7 @@ use crate::domain::entities::grant;
 use crate::domain::members::member_refs;
 use crate::domain::spaces::environment_names;
 use crate::domain::{Actor, Ctx};
-use crate::types::{
-    Access, GrantId, GrantView, PersonaDetailView, PersonaId, SpaceId, TenantId,
-};
+use crate::types::{Access, GrantId, GrantView, PersonaDetailView, PersonaId, SpaceId, TenantId};
 
 pub async fn get_persona(
     ctx: &Ctx,

@@ -2,7 +2,7 @@
 //! stage and name, ordered by name, in keyset pages (no OFFSET: page 200 costs what
 //! page 1 costs).
 
-use sea_orm::sea_query::{Expr, ExprTrait, Func};
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
@@ -12,6 +12,7 @@ use crate::AppError;
 use crate::domain::access::tenant_access;
 use crate::domain::authz::{Action, Scope, authorize};
 use crate::domain::entities::{persona, space};
+use crate::domain::validate::check_filter;
 use crate::domain::{Actor, Ctx};
 use crate::types::{PersonaFilter, PersonaId, PersonaListItem, PersonaListView, SpaceId};
 
@@ -20,7 +21,7 @@ pub const PAGE_SIZE: u64 = 50;
 /// `%` and `_` typed by a person mean themselves, not wildcards.
 fn like_pattern(q: &str) -> String {
     let mut out = String::from("%");
-    for c in q.to_lowercase().chars() {
+    for c in super::fold(q).chars() {
         if matches!(c, '%' | '_' | '\\') {
             out.push('\\');
         }
@@ -53,14 +54,15 @@ pub async fn list_personas(
         // A space outside the viewer's reach filters to nothing, like an unknown one.
         in_spaces.retain(|id| *id == wanted);
     }
-    let mut condition = Condition::all().add(persona::Column::SpaceId.is_in(in_spaces));
+    let reachable = Condition::all().add(persona::Column::SpaceId.is_in(in_spaces));
+    let mut condition = reachable.clone();
     if let Some(stage) = filter.stage.filter(|s| (1..=4).contains(s)) {
         condition = condition.add(persona::Column::Stage.eq(i16::from(stage)));
     }
     if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        let q: String = q.chars().take(120).collect();
+        let q: String = check_filter("q", q)?.chars().take(120).collect();
         condition = condition.add(
-            Expr::expr(Func::lower(Expr::col(persona::Column::Name)))
+            Expr::col(persona::Column::NameFolded)
                 .like(sea_orm::sea_query::LikeExpr::new(like_pattern(&q)).escape('\\')),
         );
     }
@@ -70,8 +72,13 @@ pub async fn list_personas(
         .await?;
 
     let mut page_condition = condition;
-    if let Some(cursor) = filter.cursor.as_deref().and_then(|c| c.parse::<PersonaId>().ok())
+    if let Some(cursor) = filter
+        .cursor
+        .as_deref()
+        .and_then(|c| c.parse::<PersonaId>().ok())
         && let Some(after) = persona::Entity::find_by_id(cursor.as_str())
+            // Only a persona the viewer reaches can position the page.
+            .filter(reachable)
             .one(&ctx.db)
             .await?
     {

@@ -32,8 +32,19 @@ pub async fn persona_for(
         .one(&ctx.db)
         .await?
         .ok_or(AppError::NotFound)?;
-    let scope = space_for(ctx, actor, &SpaceId::from_db(persona.space_id.clone()), action).await?;
+    let scope = space_for(
+        ctx,
+        actor,
+        &SpaceId::from_db(persona.space_id.clone()),
+        action,
+    )
+    .await?;
     Ok(PersonaInScope { persona, scope })
+}
+
+/// What name search compares: Unicode lower case, the same on every database.
+pub fn fold(name: &str) -> String {
+    name.to_lowercase()
 }
 
 pub fn parse_continuity(values: &[String]) -> Result<Vec<Continuity>, AppError> {
@@ -50,7 +61,11 @@ pub fn parse_continuity(values: &[String]) -> Result<Vec<Continuity>, AppError> 
 }
 
 pub fn continuity_to_db(values: &[Continuity]) -> String {
-    values.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(",")
+    values
+        .iter()
+        .map(|c| c.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 pub fn continuity_from_db(value: &str) -> Vec<Continuity> {

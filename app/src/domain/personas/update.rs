@@ -76,9 +76,16 @@ pub async fn update_persona(
         return Err(stale());
     }
     let updated = persona::Entity::update_many()
+        .col_expr(persona::Column::NameFolded, Expr::value(super::fold(&name)))
         .col_expr(persona::Column::Name, Expr::value(name))
-        .col_expr(persona::Column::RoleDescription, Expr::value(role_description))
-        .col_expr(persona::Column::OwnerUserId, Expr::value(Some(owner.to_string())))
+        .col_expr(
+            persona::Column::RoleDescription,
+            Expr::value(role_description),
+        )
+        .col_expr(
+            persona::Column::OwnerUserId,
+            Expr::value(Some(owner.to_string())),
+        )
         .col_expr(
             persona::Column::OnCallUserId,
             Expr::value(on_call.map(String::from)),

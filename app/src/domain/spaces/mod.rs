@@ -14,7 +14,7 @@ use super::authz::{Action, Scope, authorize};
 use super::entities::{environment, space};
 use super::{Actor, Ctx};
 use crate::AppError;
-use crate::types::{Role, SpaceId, TenantId};
+use crate::types::{DEFAULT_ENVIRONMENTS, Role, SpaceId, TenantId};
 
 /// A space the actor reaches, with the role they act with in it.
 pub struct SpaceInScope {
@@ -55,18 +55,25 @@ pub async fn space_for(
     })
 }
 
-/// The environment names of a space, in the order they were added.
+/// The environment names of a space: sandbox, staging, production (the defaults, which
+/// share one creation time) in that order, then named ones in the order they were added.
 pub async fn environment_names(
     db: &impl ConnectionTrait,
     space_id: &str,
 ) -> Result<Vec<String>, AppError> {
-    Ok(environment::Entity::find()
+    let mut envs = environment::Entity::find()
         .filter(environment::Column::SpaceId.eq(space_id))
         .order_by_asc(environment::Column::CreatedAt)
         .order_by_asc(environment::Column::Name)
         .all(db)
-        .await?
-        .into_iter()
-        .map(|e| e.name)
-        .collect())
+        .await?;
+    let default_rank = |name: &str| {
+        DEFAULT_ENVIRONMENTS
+            .iter()
+            .position(|d| *d == name)
+            .unwrap_or(DEFAULT_ENVIRONMENTS.len())
+    };
+    // Stable: named environments keep their creation order.
+    envs.sort_by_key(|e| default_rank(&e.name));
+    Ok(envs.into_iter().map(|e| e.name).collect())
 }

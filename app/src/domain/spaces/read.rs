@@ -1,8 +1,6 @@
 //! The spaces list and one space's page.
 
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::HashMap;
 
 use super::{environment_names, space_for};
@@ -127,8 +125,7 @@ pub async fn get_space(
         .all(&ctx.db)
         .await?;
     let caps = load_for_spaces(&ctx.db, &[space_id.as_str()]).await?;
-    let grant_count =
-        grant_counts(&ctx.db, caps.iter().map(|c| c.capability.id.clone())).await?;
+    let grant_count = grant_counts(&ctx.db, caps.iter().map(|c| c.capability.id.clone())).await?;
     let cap_refs: Vec<_> = caps.iter().collect();
     Ok(SpaceDetailView {
         id: space_id.clone(),
