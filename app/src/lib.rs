@@ -20,7 +20,10 @@ use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
-use pages::{Area, LoginPage, NotBuiltYet, NotFound, OverviewPage, Shell};
+use pages::{
+    Area, AuditPage, CapabilitiesPage, LoginPage, MembersPage, NotBuiltYet, NotFound, OverviewPage,
+    PersonaDetailPage, PersonasPage, Shell, SpaceDetailPage, SpacesPage,
+};
 
 /// The HTML document around the app (server side only renders this).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -74,14 +77,17 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                 <ParentRoute path=path!("") view=Shell ssr=SsrMode::Async>
                     <Route path=path!("") view=OverviewPage ssr=SsrMode::Async />
-                    <Route path=path!("spaces") view=|| view! { <NotBuiltYet area=Area::Spaces /> } ssr=SsrMode::Async />
-                    <Route path=path!("personas") view=|| view! { <NotBuiltYet area=Area::Personas /> } ssr=SsrMode::Async />
-                    <Route path=path!("capabilities") view=|| view! { <NotBuiltYet area=Area::Capabilities /> } ssr=SsrMode::Async />
+                    <Route path=path!("spaces") view=SpacesPage ssr=SsrMode::Async />
+                    <Route path=path!("spaces/:id") view=SpaceDetailPage ssr=SsrMode::Async />
+                    <Route path=path!("personas") view=PersonasPage ssr=SsrMode::Async />
+                    <Route path=path!("personas/:id") view=PersonaDetailPage ssr=SsrMode::Async />
+                    <Route path=path!("capabilities") view=CapabilitiesPage ssr=SsrMode::Async />
+                    <Route path=path!("members") view=MembersPage ssr=SsrMode::Async />
                     <Route path=path!("rollout") view=|| view! { <NotBuiltYet area=Area::Rollout /> } ssr=SsrMode::Async />
                     <Route path=path!("review") view=|| view! { <NotBuiltYet area=Area::Review /> } ssr=SsrMode::Async />
                     <Route path=path!("kill-switches") view=|| view! { <NotBuiltYet area=Area::KillSwitches /> } ssr=SsrMode::Async />
                     <Route path=path!("activity") view=|| view! { <NotBuiltYet area=Area::Activity /> } ssr=SsrMode::Async />
-                    <Route path=path!("audit") view=|| view! { <NotBuiltYet area=Area::Audit /> } ssr=SsrMode::Async />
+                    <Route path=path!("audit") view=AuditPage ssr=SsrMode::Async />
                     <Route path=path!("evaluation") view=|| view! { <NotBuiltYet area=Area::Evaluation /> } ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>

@@ -1,11 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export type Demo = {
-  login: { email: string; password: string };
+export type Login = { email: string; password: string };
+export type Tenant = {
   tenant_id: string;
   spaces: { id: string; name: string }[];
   personas: { id: string; name: string; space_id: string }[];
+};
+
+export type Demo = Tenant & {
+  /** The demo tenant's owner. */
+  login: Login;
+  operator: Login;
+  viewer: Login;
+  /** A second tenant: nothing of the demo tenant may be reachable from it. */
+  other_tenant: Tenant & { login: Login };
 };
 
 /** The demo tenant that start-server.sh seeded for this run. */

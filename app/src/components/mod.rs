@@ -1,5 +1,7 @@
 //! Small pieces used across pages.
 
+pub mod forms;
+
 use leptos::prelude::*;
 
 use crate::AppError;

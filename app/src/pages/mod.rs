@@ -1,13 +1,23 @@
 //! One module an area. Areas not built yet say so.
 
+mod audit;
+mod capabilities;
 mod login;
+mod members;
 mod not_built;
 mod not_found;
 mod overview;
+mod personas;
 mod shell;
+mod spaces;
 
+pub use audit::AuditPage;
+pub use capabilities::CapabilitiesPage;
 pub use login::LoginPage;
+pub use members::MembersPage;
 pub use not_built::{Area, NotBuiltYet};
 pub use not_found::NotFound;
 pub use overview::OverviewPage;
+pub use personas::{PersonaDetailPage, PersonasPage};
 pub use shell::Shell;
+pub use spaces::{SpaceDetailPage, SpacesPage};

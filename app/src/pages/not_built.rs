@@ -3,28 +3,20 @@ use leptos_meta::Title;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Area {
-    Spaces,
-    Personas,
-    Capabilities,
     Rollout,
     Review,
     KillSwitches,
     Activity,
-    Audit,
     Evaluation,
 }
 
 impl Area {
     pub fn title(self) -> &'static str {
         match self {
-            Area::Spaces => "Spaces",
-            Area::Personas => "Personas",
-            Area::Capabilities => "Capabilities",
             Area::Rollout => "Rollout",
             Area::Review => "Review queue",
             Area::KillSwitches => "Kill-switches",
             Area::Activity => "Activity",
-            Area::Audit => "Audit log",
             Area::Evaluation => "Evaluation",
         }
     }
@@ -32,15 +24,6 @@ impl Area {
     /// What the area will hold, so nobody mistakes the empty page for missing data.
     fn promise(self) -> &'static str {
         match self {
-            Area::Spaces => {
-                "Create spaces, their environments and apps, and see what each space may touch."
-            }
-            Area::Personas => {
-                "Create personas, set their owner, on-call operator and continuity profile."
-            }
-            Area::Capabilities => {
-                "Enable built-in surfaces, register external systems, and grant them to personas."
-            }
             Area::Rollout => {
                 "Move personas through the four rollout stages, with gates and approvals."
             }
@@ -51,7 +34,6 @@ impl Area {
                 "Stop a tenant, space, app, persona or capability at once, and drill it."
             }
             Area::Activity => "Watch decisions and actions from persona runtimes, live.",
-            Area::Audit => "Read the tamper-evident log of every change to the control plane.",
             Area::Evaluation => {
                 "Walk the buyer's checklist and share an evidence-backed readiness report."
             }

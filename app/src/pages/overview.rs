@@ -37,12 +37,12 @@ fn OverviewBody(view: OverviewView) -> impl IntoView {
     view! {
         <p class="lead">{summary}</p>
         {empty.then(|| view! {
-            <section class="card"><p>"No spaces yet. Spaces are where personas live; creating them arrives with the Spaces area."</p></section>
+            <section class="card empty"><p>"No spaces yet. Spaces are where personas live: "<a href="/spaces">"create the first one"</a>"."</p></section>
         })}
         <div class="grid">
             {view.spaces.into_iter().map(|space| view! {
                 <section class="card" aria-labelledby=format!("space-{}", space.id)>
-                    <h2 id=format!("space-{}", space.id)>{space.name}</h2>
+                    <h2 id=format!("space-{}", space.id)><a href=format!("/spaces/{}", space.id)>{space.name}</a></h2>
                     <p class="muted">{space.description}</p>
                     <table>
                         <caption class="visually-hidden">"Personas in this space"</caption>
@@ -51,7 +51,7 @@ fn OverviewBody(view: OverviewView) -> impl IntoView {
                             {space.personas.into_iter().map(|p| view! {
                                 <tr>
                                     <th scope="row">
-                                        <span class="persona-name">{p.name}</span>
+                                        <a class="persona-name" href=format!("/personas/{}", p.id)>{p.name}</a>
                                         <span class="muted small block">{p.role_description}</span>
                                     </th>
                                     <td><span class=format!("badge stage-{}", p.stage)>{format!("{} · {}", p.stage, stage_name(p.stage))}</span></td>

@@ -17,6 +17,7 @@ const NAV: &[(&str, &str)] = &[
     ("/activity", "Activity"),
     ("/audit", "Audit"),
     ("/evaluation", "Evaluation"),
+    ("/members", "Members"),
 ];
 
 #[component]

@@ -1,0 +1,9 @@
+//! Spaces: the list (with the create form) and one space's page.
+
+mod capabilities;
+mod detail;
+mod list;
+
+pub use capabilities::ActionList;
+pub use detail::SpaceDetailPage;
+pub use list::SpacesPage;
