@@ -76,7 +76,10 @@ async fn every_change_writes_one_chained_entry(app: TestApp) {
         "persona.created",
         "grant.created",
     ] {
-        assert!(owner_actions.contains(&wanted), "{wanted} missing: {owner_actions:?}");
+        assert!(
+            owner_actions.contains(&wanted),
+            "{wanted} missing: {owner_actions:?}"
+        );
     }
     let seqs: Vec<i64> = demo_log.iter().map(|e| e.seq).collect();
     assert_eq!(seqs, (1..=demo_log.len() as i64).collect::<Vec<_>>());
@@ -96,7 +99,10 @@ async fn every_change_writes_one_chained_entry(app: TestApp) {
         reset.diff
     );
 
-    let total = audit_entry::Entity::find().count(&app.ctx.db).await.unwrap();
+    let total = audit_entry::Entity::find()
+        .count(&app.ctx.db)
+        .await
+        .unwrap();
     let report = verify_audit(&app.ctx.db).await.unwrap();
     assert_eq!(report.entries, total);
     assert_eq!(report.first_broken, None);
