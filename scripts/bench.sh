@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `make bench`: login verify time, time to first byte of the login page under a fixed
-# request rate, and the wasm bundle size. Prints figures for docs/benchmarks.md.
+# `make bench`: login verify time, verify-audit throughput, console page server times at
+# scale, time to first byte of the login page under a fixed request rate, and the wasm
+# bundle size. Prints figures for docs/benchmarks.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
@@ -12,6 +13,9 @@ cargo bench -p persona-console --bench login_verify 2>/dev/null | grep login_ver
 
 echo "== verify-audit throughput (one tenant's chain of 1,000,000 entries, SQLite)"
 cargo bench -p persona-console --bench verify_audit 2>/dev/null | grep verify_audit
+
+echo "== console pages at scale (10,000 personas, 1,000,000 audit entries, SQLite; SSR server time)"
+cargo bench -p persona-console --bench console_pages 2>/dev/null | grep '^page='
 
 echo "== login page: TTFB at a fixed 20 requests/s for 15 s (one client, loopback)"
 work=$(mktemp -d)

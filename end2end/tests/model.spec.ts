@@ -30,8 +30,8 @@ test('an operator builds a space, an app, a persona and its grants, and sees the
 
   // An app.
   await page.getByText('Create an app').click();
-  await page.getByLabel('Name', { exact: true }).last().fill('Help widget');
-  await page.getByLabel('Kind').selectOption('embedded_experience');
+  await page.locator('#app-name').fill('Help widget');
+  await page.locator('#app-kind').selectOption('embedded_experience');
   await page.getByRole('button', { name: 'Create app' }).click();
   await expect(page.getByRole('row', { name: /Help widget/ })).toBeVisible();
 
@@ -39,7 +39,7 @@ test('an operator builds a space, an app, a persona and its grants, and sees the
   await page.getByRole('button', { name: 'Enable Chat' }).click();
   await expect(page.getByRole('row', { name: /Chat/ }).getByText('Enabled', { exact: true })).toBeVisible();
   await page.getByText('Connect an external system').click();
-  await page.getByLabel('Kind').last().selectOption('crm');
+  await page.locator('#sys-kind').selectOption('crm');
   await page.locator('#sys-name').fill('Acme CRM');
   await page.getByLabel('Base URL or identifier').fill('https://crm.acme.example');
   await page.getByLabel('Actions it exposes').fill('lookup_customer read\nissue_credit write financial');

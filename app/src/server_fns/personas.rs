@@ -8,7 +8,9 @@ use crate::types::{
 };
 
 #[server(endpoint = "list_personas")]
-pub async fn list_personas(filter: PersonaFilter) -> Result<PersonaListView, AppError> {
+pub async fn list_personas(
+    #[server(default)] filter: PersonaFilter,
+) -> Result<PersonaListView, AppError> {
     use super::context::serve;
     serve(async |ctx, actor| {
         crate::domain::personas::list::list_personas(ctx, actor, &filter).await
