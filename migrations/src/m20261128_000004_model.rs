@@ -487,6 +487,16 @@ impl MigrationTrait for Migration {
                     Grants::ActionName.into_iden(),
                 ],
             ))
+            .await?;
+        // Counting and ending a capability's grants (capability pages, disabling).
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_grants_capability")
+                    .table(Grants::Table)
+                    .col(Grants::CapabilityId)
+                    .to_owned(),
+            )
             .await
     }
 
