@@ -66,11 +66,6 @@ pub fn check_filter<'a>(field: &str, value: &'a str) -> Result<&'a str, AppError
     Ok(value)
 }
 
-/// A typed id from a form or URL; a malformed one is simply not found.
-pub fn parse_id<T: std::str::FromStr>(value: &str) -> Result<T, AppError> {
-    value.trim().parse().map_err(|_| AppError::NotFound)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

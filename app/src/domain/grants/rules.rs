@@ -34,8 +34,9 @@ pub struct CheckedGrant {
     pub risky: bool,
 }
 
-fn is_risky(a: &capability_action::Model) -> bool {
-    a.high_risk || a.financial || a.privileged || a.irreversible
+/// Whether an action carries any risk flag (its grants default to `approval`).
+pub fn is_risky(a: &capability_action::Model) -> bool {
+    crate::domain::capabilities::read::action_view(a).risk.any()
 }
 
 pub fn check_grant(

@@ -54,7 +54,7 @@ pub async fn get_persona(
                 .actions
                 .iter()
                 .filter(|a| g.action_name.is_empty() || a.name == g.action_name)
-                .any(|a| a.high_risk || a.financial || a.privileged || a.irreversible);
+                .any(crate::domain::grants::rules::is_risky);
             Some(GrantView {
                 id: GrantId::from_db(g.id),
                 capability_key: cap.capability.key.clone(),
