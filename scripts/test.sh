@@ -19,6 +19,15 @@ else
   printf '\n\033[1;33m!!! PostgreSQL is NOT reachable at %s: the PostgreSQL variants are SKIPPED !!!\033[0m\n\n' "$pg_url"
 fi
 
+# A full disk makes databases and linkers fail in confusing ways: say so up front, and
+# drop incremental build state (rebuildable) when space is short.
+free_kb=$(df -Pk "$CARGO_TARGET_DIR" 2>/dev/null | awk 'NR == 2 { print $4 }' || echo 0)
+if [ "${free_kb:-0}" -lt $((8 * 1024 * 1024)) ]; then
+  echo "Low disk space ($((free_kb / 1024)) MB free): removing incremental build state."
+  rm -rf "$CARGO_TARGET_DIR"/debug/incremental "$CARGO_TARGET_DIR"/release/incremental
+fi
+echo "Disk: $(df -Ph "$CARGO_TARGET_DIR" 2>/dev/null | awk 'NR == 2 { print $4 " free on " $6 }')"
+
 say "Unit and integration tests"
 set +e
 cargo test -p persona-console -p app -p migration --features app/ssr 2>&1 | tee "$log"

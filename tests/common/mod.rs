@@ -20,6 +20,8 @@ use persona_console::state::AppState;
 
 pub const ORIGIN: &str = "http://127.0.0.1:3000";
 pub const HOST: &str = "127.0.0.1:3000";
+/// No request of any test takes anywhere near this long unless something is stuck.
+pub const REQUEST_DEADLINE: std::time::Duration = std::time::Duration::from_secs(60);
 
 pub struct TestDb {
     pub url: DatabaseUrl,
@@ -177,25 +179,32 @@ impl TestApp {
                 .extensions_mut()
                 .insert(ConnectInfo(SocketAddr::from(([127, 0, 0, 1], 40000))));
         }
-        let response: Response<Body> = self
-            .router
-            .clone()
-            .oneshot(request)
+        let what = format!("{} {}", request.method(), request.uri());
+        let exchange = async {
+            let response: Response<Body> = self
+                .router
+                .clone()
+                .oneshot(request)
+                .await
+                .expect("infallible");
+            let status = response.status().as_u16();
+            let headers = response.headers().clone();
+            let bytes = response
+                .into_body()
+                .collect()
+                .await
+                .expect("body")
+                .to_bytes();
+            Reply {
+                status,
+                headers,
+                body: String::from_utf8_lossy(&bytes).into_owned(),
+            }
+        };
+        // A stuck request fails its test by name instead of stalling the whole run.
+        tokio::time::timeout(REQUEST_DEADLINE, exchange)
             .await
-            .expect("infallible");
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let bytes = response
-            .into_body()
-            .collect()
-            .await
-            .expect("body")
-            .to_bytes();
-        Reply {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
-        }
+            .unwrap_or_else(|_| panic!("{what} did not finish within {REQUEST_DEADLINE:?}"))
     }
 
     pub async fn get(&self, path: &str, cookie: Option<&str>) -> Reply {
