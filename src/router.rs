@@ -19,7 +19,7 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 use app::domain::auth::session_auth::IDLE_TIMEOUT_SECS;
 use app::{App, AppError, shell};
 
-use crate::middleware::{auth, csrf, headers};
+use crate::middleware::{auth, csrf, headers, render_deadline};
 use crate::sessions::DbSessionStore;
 use crate::state::AppState;
 use crate::{audit_export, auth_routes, health};
@@ -116,6 +116,7 @@ pub fn build(state: AppState) -> Router {
         .route("/readyz", get(health::readyz))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(from_fn(bad_arguments_are_bad_requests))
+        .layer(from_fn(render_deadline::render_deadline))
         .layer(from_fn_with_state(state.clone(), csrf::reject_cross_site))
         .layer(from_fn_with_state(state.clone(), headers::security_headers))
         .layer(from_fn(limit_body))

@@ -5,3 +5,4 @@ pub mod auth;
 pub mod client_ip;
 pub mod csrf;
 pub mod headers;
+pub mod render_deadline;

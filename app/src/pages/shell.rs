@@ -3,7 +3,6 @@
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet};
 
-use crate::components::{ErrorNotice, Loading};
 use crate::server_fns::session::get_session_view;
 
 const NAV: &[(&str, &str)] = &[
@@ -64,15 +63,11 @@ pub fn Shell() -> impl IntoView {
                 </ul>
             </nav>
             <main id="main" class="content" tabindex="-1">
-                <Suspense fallback=|| view! { <Loading what="your session" /> }>
-                    {move || Suspend::new(async move {
-                        match session.await {
-                            Ok(Some(_)) => view! { <Outlet /> }.into_any(),
-                            Ok(None) => view! { <ErrorNotice error=crate::AppError::Unauthenticated /> }.into_any(),
-                            Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
-                        }
-                    })}
-                </Suspense>
+                // The page is not nested inside the session's Suspense: each page loads
+                // its own data (and says "sign in again" itself if the session ended),
+                // and Suspense boundaries stay siblings. Nesting a page's resources under
+                // another resource's Suspense is the pattern behind rare stalled renders.
+                <Outlet />
             </main>
         </div>
     }
