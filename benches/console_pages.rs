@@ -8,7 +8,7 @@
 
 use app::domain::audit::chain::entry_hash;
 use app::domain::db::{DatabaseUrl, connect, migrate};
-use app::domain::entities::{audit_entry, capability, grant, persona, space};
+use app::domain::entities::{audit_entry, capability, grant, persona, space, tenant};
 use app::domain::{Ctx, demo::ensure_demo};
 use axum::body::Body;
 use axum::extract::ConnectInfo;
@@ -146,6 +146,16 @@ async fn seed(ctx: &Ctx, tenant: &str, personas: i64, entries: i64) -> String {
             .unwrap();
         txn.commit().await.unwrap();
     }
+    // Bulk inserts bypass `record`, so the tenant's chain head is moved here once.
+    tenant::Entity::update(tenant::ActiveModel {
+        id: Set(tenant.to_string()),
+        audit_head_seq: Set(end - 1),
+        audit_head_hash: Set(prev),
+        ..Default::default()
+    })
+    .exec(db)
+    .await
+    .unwrap();
     last_persona
 }
 

@@ -19,6 +19,9 @@ on_both_databases!(
     an_edited_entry_is_found,
     a_deleted_entry_is_found,
     reordered_entries_are_found,
+    a_cut_tail_is_found,
+    an_entry_appended_outside_the_console_is_found,
+    a_replaced_last_entry_is_found,
     a_failed_audit_write_fails_the_change,
 );
 
@@ -164,4 +167,63 @@ async fn a_failed_audit_write_fails_the_change(app: TestApp) {
     assert!(result.is_err());
     let users = user::Entity::find().count(&app.ctx.db).await.unwrap();
     assert_eq!(users, 0, "the change was rolled back with its audit entry");
+}
+
+async fn a_cut_tail_is_found(app: TestApp) {
+    let tenant = admin_tenant(&app).await;
+    let log = entries(&app, &tenant).await;
+    assert!(log.len() >= 3, "create-admin writes several entries");
+    // Cut the newest two: what is left is still a well-formed chain on its own.
+    for e in &log[log.len() - 2..] {
+        audit_entry::Entity::delete_by_id(e.id.clone())
+            .exec(&app.ctx.db)
+            .await
+            .unwrap();
+    }
+    let (checked, broken) = verify_tenant(&app.ctx.db, &tenant).await.unwrap();
+    assert_eq!(checked, log.len() as u64 - 2, "every remaining entry links");
+    let broken = broken.expect("a cut tail is found");
+    assert_eq!(broken.seq, log.len() as i64 - 1);
+    assert!(broken.reason.contains("missing"), "{}", broken.reason);
+    // verify-audit over all tenants says the same.
+    let report = verify_audit(&app.ctx.db).await.unwrap();
+    assert_eq!(report.first_broken, Some(broken));
+}
+
+async fn an_entry_appended_outside_the_console_is_found(app: TestApp) {
+    let tenant = admin_tenant(&app).await;
+    let log = entries(&app, &tenant).await;
+    let last = log.last().unwrap();
+    // A forger who knows the hash function adds a well-linked entry, but cannot move the
+    // head without also writing the tenant row.
+    let mut forged = last.clone();
+    forged.id = uuid::Uuid::now_v7().to_string();
+    forged.seq = last.seq + 1;
+    forged.prev_hash = last.hash.clone();
+    forged.action = "user.delete".into();
+    forged.hash = app::domain::audit::chain::entry_hash(&forged);
+    audit_entry::ActiveModel::from(forged)
+        .insert(&app.ctx.db)
+        .await
+        .unwrap();
+    let (_, broken) = verify_tenant(&app.ctx.db, &tenant).await.unwrap();
+    let broken = broken.expect("the extra entry is found");
+    assert_eq!(broken.seq, last.seq + 1);
+    assert!(broken.reason.contains("not appended"), "{}", broken.reason);
+}
+
+async fn a_replaced_last_entry_is_found(app: TestApp) {
+    let tenant = admin_tenant(&app).await;
+    let last = entries(&app, &tenant).await.pop().unwrap();
+    // Rewritten with a correct hash of its new contents: only the head can tell.
+    let mut rewritten = last.clone();
+    rewritten.diff = "{}".into();
+    let mut active: audit_entry::ActiveModel = last.clone().into();
+    active.diff = Set(rewritten.diff.clone());
+    active.hash = Set(app::domain::audit::chain::entry_hash(&rewritten));
+    active.update(&app.ctx.db).await.unwrap();
+    let (_, broken) = verify_tenant(&app.ctx.db, &tenant).await.unwrap();
+    let broken = broken.expect("the replaced entry is found");
+    assert_eq!(broken.seq, last.seq);
+    assert!(broken.reason.contains("replaced"), "{}", broken.reason);
 }

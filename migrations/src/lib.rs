@@ -6,6 +6,7 @@ mod m20261128_000001_accounts;
 mod m20261128_000002_spaces_personas;
 mod m20261128_000003_audit;
 mod m20261128_000004_model;
+mod m20261129_000005_audit_head;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000002_spaces_personas::Migration),
             Box::new(m20261128_000003_audit::Migration),
             Box::new(m20261128_000004_model::Migration),
+            Box::new(m20261129_000005_audit_head::Migration),
         ]
     }
 }

@@ -125,6 +125,8 @@ async fn ensure_account(
                 id: Set(TenantId::new().to_string()),
                 name: Set(account.tenant.into()),
                 created_at: Set(now),
+                audit_head_seq: Set(0),
+                audit_head_hash: Set(crate::domain::audit::chain::GENESIS.into()),
             }
             .insert(txn)
             .await?;

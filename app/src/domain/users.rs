@@ -85,6 +85,8 @@ pub async fn create_admin(
         id: Set(tenant_id.to_string()),
         name: Set(tenant_name),
         created_at: Set(now),
+        audit_head_seq: Set(0),
+        audit_head_hash: Set(crate::domain::audit::chain::GENESIS.into()),
     }
     .insert(&txn)
     .await?;

@@ -1,13 +1,10 @@
 //! Appending an entry, inside the caller's transaction: if the entry cannot be written,
 //! the change it describes is not committed either.
 
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
-};
+use sea_orm::{ActiveModelTrait, DatabaseTransaction, EntityTrait, QuerySelect, Set};
 use serde_json::Value;
 
-use super::chain::{GENESIS, entry_hash};
+use super::chain::entry_hash;
 use super::diff::diff;
 use super::views::Audited;
 use crate::AppError;
@@ -101,21 +98,14 @@ pub async fn record(
     change: Change<'_>,
 ) -> Result<(), AppError> {
     // Appends to one tenant's chain are serialised: on PostgreSQL by locking the tenant
-    // row; on SQLite the write transaction (BEGIN IMMEDIATE) already holds the lock.
-    tenant::Entity::find_by_id(tenant_id.as_str())
+    // row; on SQLite the write transaction (BEGIN IMMEDIATE) already holds the lock. The
+    // row holds the chain's head, so the new entry links to it and then becomes it.
+    let head = tenant::Entity::find_by_id(tenant_id.as_str())
         .lock_exclusive()
         .one(txn)
         .await?
         .ok_or(AppError::NotFound)?;
-    let last = audit_entry::Entity::find()
-        .filter(audit_entry::Column::TenantId.eq(tenant_id.as_str()))
-        .order_by_desc(audit_entry::Column::Seq)
-        .one(txn)
-        .await?;
-    let (seq, prev_hash) = match last {
-        Some(last) => (last.seq + 1, last.hash),
-        None => (1, GENESIS.to_string()),
-    };
+    let (seq, prev_hash) = (head.audit_head_seq + 1, head.audit_head_hash.clone());
     let now = crate::domain::now();
     let micros =
         i64::try_from(now.unix_timestamp_nanos() / 1_000).map_err(|_| AppError::Internal)?;
@@ -136,6 +126,7 @@ pub async fn record(
         hash: String::new(),
     };
     entry.hash = entry_hash(&entry);
+    let new_head = entry.hash.clone();
     audit_entry::ActiveModel {
         id: Set(entry.id),
         tenant_id: Set(entry.tenant_id),
@@ -154,5 +145,9 @@ pub async fn record(
     }
     .insert(txn)
     .await?;
+    let mut head = tenant::ActiveModel::from(head);
+    head.audit_head_seq = Set(seq);
+    head.audit_head_hash = Set(new_head);
+    head.update(txn).await?;
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! Checking the chains: every entry's sequence number, its link to the previous entry,
-//! and its own hash. Reads in keyset pages, so memory stays flat however long the log.
+//! its own hash, and that the chain ends at the head kept on the tenant row (so a cut
+//! tail shows too). Reads in keyset pages, so memory stays flat however long the log.
 
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
@@ -39,7 +40,7 @@ pub async fn verify_audit(db: &DatabaseConnection) -> Result<Report, AppError> {
         .await?
     {
         report.tenants += 1;
-        let (entries, broken) = verify_tenant(db, &t.id).await?;
+        let (entries, broken) = verify_chain(db, &t).await?;
         report.entries += entries;
         if broken.is_some() {
             report.first_broken = broken;
@@ -54,6 +55,18 @@ pub async fn verify_tenant(
     db: &DatabaseConnection,
     tenant_id: &str,
 ) -> Result<(u64, Option<BrokenEntry>), AppError> {
+    let tenant = tenant::Entity::find_by_id(tenant_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    verify_chain(db, &tenant).await
+}
+
+async fn verify_chain(
+    db: &DatabaseConnection,
+    tenant: &tenant::Model,
+) -> Result<(u64, Option<BrokenEntry>), AppError> {
+    let tenant_id = tenant.id.as_str();
     let mut expected_seq = 1_i64;
     let mut prev_hash = GENESIS.to_string();
     let mut checked = 0_u64;
@@ -97,7 +110,43 @@ pub async fn verify_tenant(
             prev_hash = entry.hash;
         }
         if !full {
-            return Ok((checked, None));
+            return Ok((checked, head_mismatch(tenant, expected_seq - 1, &prev_hash)));
         }
+    }
+}
+
+/// Whether the chain, checked up to `last_seq` ending in `last_hash`, stops where the
+/// tenant's head says it does.
+fn head_mismatch(tenant: &tenant::Model, last_seq: i64, last_hash: &str) -> Option<BrokenEntry> {
+    let broken = |seq: i64, reason: String| {
+        Some(BrokenEntry {
+            tenant_id: tenant.id.clone(),
+            seq,
+            entry_id: None,
+            reason,
+        })
+    };
+    let head = tenant.audit_head_seq;
+    if last_seq < head {
+        broken(
+            last_seq + 1,
+            format!(
+                "entries {} to {head} are missing: the chain ends at {last_seq} but its head \
+                 (kept on the tenant) is entry {head}",
+                last_seq + 1
+            ),
+        )
+    } else if last_seq > head {
+        broken(
+            head + 1,
+            format!("entries after {head} were not appended by the console (its head is {head})"),
+        )
+    } else if last_hash != tenant.audit_head_hash {
+        broken(
+            last_seq,
+            "the last entry is not the one the chain's head names (it was replaced)".into(),
+        )
+    } else {
+        None
     }
 }

@@ -7,6 +7,10 @@ pub struct Model {
     pub id: String,
     pub name: String,
     pub created_at: TimeDateTimeWithTimeZone,
+    /// Sequence number of the newest audit entry (0: none yet).
+    pub audit_head_seq: i64,
+    /// Hash of the newest audit entry (GENESIS when none).
+    pub audit_head_hash: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
