@@ -64,8 +64,9 @@ pub struct CapabilityView {
     pub source: CapabilitySource,
     pub enabled: bool,
     pub actions: Vec<ActionView>,
-    /// Grants naming this capability (what disabling it would end).
-    pub grant_count: u64,
+    /// Grants naming this capability (what disabling it would end); `None` where the
+    /// page does not show it (the persona page, which skips the count to stay fast).
+    pub grant_count: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

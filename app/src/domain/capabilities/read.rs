@@ -84,7 +84,7 @@ pub async fn grant_counts(
         .collect())
 }
 
-pub fn to_view(c: &CapabilityWithActions, grant_count: u64) -> CapabilityView {
+pub fn to_view(c: &CapabilityWithActions, grant_count: Option<u64>) -> CapabilityView {
     let cap = &c.capability;
     let source = if cap.source == SOURCE_BUILTIN {
         CapabilitySource::BuiltIn(BuiltIn::parse(&cap.key).unwrap_or(BuiltIn::Chat))
@@ -119,7 +119,7 @@ pub fn space_views(
         .map(|b| {
             caps.iter()
                 .find(|c| c.capability.source == SOURCE_BUILTIN && c.capability.key == b.as_str())
-                .map(|c| to_view(c, counts.get(&c.capability.id).copied().unwrap_or(0)))
+                .map(|c| to_view(c, Some(counts.get(&c.capability.id).copied().unwrap_or(0))))
                 .unwrap_or_else(|| CapabilityView {
                     id: None,
                     key: b.as_str().into(),
@@ -134,14 +134,14 @@ pub fn space_views(
                             risk: a.risk,
                         })
                         .collect(),
-                    grant_count: 0,
+                    grant_count: Some(0),
                 })
         })
         .collect();
     views.extend(
         caps.iter()
             .filter(|c| c.capability.source != SOURCE_BUILTIN)
-            .map(|c| to_view(c, counts.get(&c.capability.id).copied().unwrap_or(0))),
+            .map(|c| to_view(c, Some(counts.get(&c.capability.id).copied().unwrap_or(0)))),
     );
     views
 }

@@ -6,7 +6,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use super::{continuity_from_db, persona_for};
 use crate::AppError;
 use crate::domain::authz::{Action, Scope, authorize};
-use crate::domain::capabilities::read::{grant_counts, load_for_spaces, to_view};
+use crate::domain::capabilities::read::{load_for_spaces, to_view};
 use crate::domain::entities::grant;
 use crate::domain::members::member_refs;
 use crate::domain::spaces::environment_names;
@@ -35,7 +35,6 @@ pub async fn get_persona(
         .is_ok()
     };
     let caps = load_for_spaces(&ctx.db, &[space_id.as_str()]).await?;
-    let counts = grant_counts(&ctx.db, caps.iter().map(|c| c.capability.id.clone())).await?;
     let grants = grant::Entity::find()
         .filter(grant::Column::PersonaId.eq(p.id.as_str()))
         .order_by_asc(grant::Column::CreatedAt)
@@ -88,7 +87,7 @@ pub async fn get_persona(
         capabilities: caps
             .iter()
             .filter(|c| c.capability.enabled)
-            .map(|c| to_view(c, counts.get(&c.capability.id).copied().unwrap_or(0)))
+            .map(|c| to_view(c, None))
             .collect(),
         grants: grant_views,
         members,

@@ -49,7 +49,7 @@ fn CatalogBody(view: CatalogView) -> impl IntoView {
                                 {spaces.iter().map(|s| {
                                     let cap = s.capabilities.iter().find(|c| c.source == CapabilitySource::BuiltIn(*b));
                                     match cap.filter(|c| c.enabled) {
-                                        Some(c) => view! { <td><span class="badge badge-ok">"Enabled"</span><span class="small muted block">{format!("{} grant{}", c.grant_count, if c.grant_count == 1 { "" } else { "s" })}</span></td> }.into_any(),
+                                        Some(c) => view! { <td><span class="badge badge-ok">"Enabled"</span><span class="small muted block">{let n = c.grant_count.unwrap_or_default(); format!("{n} grant{}", if n == 1 { "" } else { "s" })}</span></td> }.into_any(),
                                         None => view! { <td><span class="muted">"—"</span><span class="visually-hidden">"not enabled"</span></td> }.into_any(),
                                     }
                                 }).collect_view()}
@@ -82,7 +82,7 @@ fn CatalogBody(view: CatalogView) -> impl IntoView {
                                                 <th scope="row"><span class="cap-name">{c.name}</span><span class="small muted block">{detail}</span></th>
                                                 <td><ActionList actions=c.actions /></td>
                                                 <td>{if c.enabled { "Enabled" } else { "Disabled" }}</td>
-                                                <td>{c.grant_count}</td>
+                                                <td>{c.grant_count.unwrap_or_default()}</td>
                                             </tr>
                                         }
                                     }).collect_view()}

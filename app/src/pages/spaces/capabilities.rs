@@ -109,7 +109,7 @@ pub fn Capabilities(
                 } else {
                     view! { <span class="badge badge-muted">"Not enabled"</span> }.into_any()
                 }}</td>
-                <td>{c.grant_count}</td>
+                <td>{c.grant_count.unwrap_or_default()}</td>
                 <td>{action}</td>
             </tr>
         }
