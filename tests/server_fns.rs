@@ -6,12 +6,15 @@
 
 mod common;
 
-use common::{TestApp, form};
+use axum::body::Body;
+use axum::http::{Request, header};
+use common::{HOST, ORIGIN, TestApp, form};
 
 on_both_databases!(
     lists_accept_an_empty_filter,
     checkbox_lists_arrive_as_lists,
     the_audit_export_streams_csv_and_json_lines,
+    without_javascript_a_refused_form_shows_its_error_on_the_page_it_came_from,
 );
 
 async fn lists_accept_an_empty_filter(app: TestApp) {
@@ -124,4 +127,56 @@ async fn the_audit_export_streams_csv_and_json_lines(app: TestApp) {
     assert_ne!(anonymous.status, 200);
     let bad = app.get("/audit/export?format=xml", Some(&cookie)).await;
     assert_eq!(bad.status, 400);
+}
+
+async fn without_javascript_a_refused_form_shows_its_error_on_the_page_it_came_from(app: TestApp) {
+    let demo = app.demo().await;
+    let cookie = app.sign_in(&demo.login.email, &demo.login.password).await;
+    let spaces_before = space_count(&app).await;
+    // A plain HTML form post: the browser accepts HTML and names the page it came from.
+    let request = Request::post("/api/create_space")
+        .header(header::HOST, HOST)
+        .header(header::ORIGIN, ORIGIN)
+        .header(header::REFERER, format!("{ORIGIN}/spaces"))
+        .header(header::ACCEPT, "text/html,application/xhtml+xml")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::COOKIE, &cookie)
+        .body(Body::from(form(&[("name", "   "), ("description", "")])))
+        .unwrap();
+    let reply = app.send(request).await;
+    assert!(
+        (300..400).contains(&reply.status),
+        "{} {}",
+        reply.status,
+        reply.body
+    );
+    let back = reply.location().to_string();
+    assert!(back.contains("/spaces?"), "back to the form's page: {back}");
+    let path = back.trim_start_matches(ORIGIN);
+    let page = app.get(path, Some(&cookie)).await;
+    assert_eq!(page.status, 200);
+    let error_line = page
+        .body
+        .split(r#"id="space-name-error""#)
+        .nth(1)
+        .and_then(|rest| rest.split("</p>").next())
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        error_line.contains('⚠'),
+        "the name's error shows beside the field: {error_line}"
+    );
+    assert_eq!(
+        space_count(&app).await,
+        spaces_before,
+        "nothing was created"
+    );
+}
+
+async fn space_count(app: &TestApp) -> u64 {
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    app::domain::entities::space::Entity::find()
+        .count(&app.ctx.db)
+        .await
+        .unwrap()
 }

@@ -21,13 +21,29 @@ pub fn actor() -> Result<Actor, AppError> {
 
 /// Gives a failed server function the HTTP status of its error (server functions answer
 /// 500 for every error otherwise), so clients and logs see 401, 403, 404… as they are.
+/// A plain HTML form (no JavaScript) is the exception: the server-function library sends
+/// it back to the form's page with the error in the URL, where the page shows it beside
+/// the field, and a status set here would turn that redirect into a bare error.
 pub fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
     if let Err(error) = &result
+        && !from_html_form()
         && let Some(res) = use_context::<leptos_axum::ResponseOptions>()
     {
         res.set_status(error.status());
     }
     result
+}
+
+/// Whether the request came from a form posted by the browser itself (it accepts HTML),
+/// rather than from the hydrated page's fetch.
+fn from_html_form() -> bool {
+    use_context::<http::request::Parts>().is_some_and(|parts| {
+        parts
+            .headers
+            .get(http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"))
+    })
 }
 
 /// After a successful create, sends the browser to the new thing: a redirect for a
