@@ -171,7 +171,23 @@ fn MembersBody(view: MembersView, actions: MemberActions) -> impl IntoView {
                                         <th scope="row">{t.name.clone()}</th>
                                         <td>{t.role.label()}</td>
                                         <td>
-                                            <ul class="plain">{t.members.iter().map(|(_, n)| view! { <li>{n.clone()}</li> }).collect_view()}</ul>
+                                            <ul class="plain">{t.members.iter().map(|(uid, n)| {
+                                                let (tid, uid, n) = (tid.clone(), uid.to_string(), n.clone());
+                                                let label = format!("Remove {n} from {}", t.name);
+                                                view! {
+                                                    <li>
+                                                        {n.clone()}
+                                                        {manage.then(|| view! {
+                                                            <ActionForm action=actions.team_member attr:class="inline">
+                                                                <input type="hidden" name="team_id" value=tid />
+                                                                <input type="hidden" name="user_id" value=uid />
+                                                                <input type="hidden" name="member" value="false" />
+                                                                <button type="submit" class="link-button small" aria-label=label>"Remove"</button>
+                                                            </ActionForm>
+                                                        })}
+                                                    </li>
+                                                }
+                                            }).collect_view()}</ul>
                                             {manage.then(|| view! {
                                                 <ActionForm action=actions.team_member attr:class="inline">
                                                     <input type="hidden" name="team_id" value=tid_m />
@@ -183,7 +199,23 @@ fn MembersBody(view: MembersView, actions: MemberActions) -> impl IntoView {
                                             })}
                                         </td>
                                         <td>
-                                            <ul class="plain">{t.spaces.iter().map(|(_, n)| view! { <li>{n.clone()}</li> }).collect_view()}</ul>
+                                            <ul class="plain">{t.spaces.iter().map(|(sid, n)| {
+                                                let (tid, sid, n) = (tid.clone(), sid.to_string(), n.clone());
+                                                let label = format!("Take {n} away from {}", t.name);
+                                                view! {
+                                                    <li>
+                                                        {n.clone()}
+                                                        {manage.then(|| view! {
+                                                            <ActionForm action=actions.team_space attr:class="inline">
+                                                                <input type="hidden" name="team_id" value=tid />
+                                                                <input type="hidden" name="space_id" value=sid />
+                                                                <input type="hidden" name="granted" value="false" />
+                                                                <button type="submit" class="link-button small" aria-label=label>"Remove"</button>
+                                                            </ActionForm>
+                                                        })}
+                                                    </li>
+                                                }
+                                            }).collect_view()}</ul>
                                             {manage.then(|| view! {
                                                 <ActionForm action=actions.team_space attr:class="inline">
                                                     <input type="hidden" name="team_id" value=tid_s />

@@ -126,7 +126,12 @@ fn EditPersonaForm(view: PersonaDetailView, action: ServerAction<UpdatePersona>)
                     aria-invalid=invalid(value, "role_description") aria-describedby="p-role-error">{view.role_description.clone()}</textarea>
                 <FieldError id="p-role-error" error=field_error(value, "role_description") />
                 <label for="p-owner">"Owner"</label>
-                <select id="p-owner" name="owner" aria-describedby="p-owner-error">{options(owner)}</select>
+                <select id="p-owner" name="owner" required aria-describedby="p-owner-error">
+                    // An owner who has left the tenant is not silently replaced by the first
+                    // member in the list: the form asks for a choice.
+                    {owner.is_empty().then(|| view! { <option value="" selected=true>"Choose an owner (nobody owns it now)"</option> })}
+                    {options(owner)}
+                </select>
                 <FieldError id="p-owner-error" error=field_error(value, "owner") />
                 <label for="p-on-call">"On-call operator"</label>
                 <select id="p-on-call" name="on_call" aria-describedby="p-on-call-error">
