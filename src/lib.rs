@@ -12,3 +12,4 @@ pub mod router;
 pub mod server;
 pub mod sessions;
 pub mod state;
+pub mod token_cli;

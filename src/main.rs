@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use app::domain::Ctx;
 use persona_console::config::{DEFAULT_DATABASE_URL, ServeArgs, database_url};
 use persona_console::server;
+use persona_console::token_cli::{self, TokenCommand};
 
 #[derive(Parser)]
 #[command(
@@ -45,6 +46,9 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Runtime tokens: issue, list, rotate, revoke (as a named member).
+    #[command(subcommand)]
+    Token(TokenCommand),
 }
 
 fn read_password() -> Result<String, String> {
@@ -117,10 +121,16 @@ async fn run(cli: Cli) -> Result<(), String> {
         Command::Demo { json } => {
             let ctx =
                 Ctx::new(server::open_database(&database).await?).map_err(|e| e.to_string())?;
-            let demo = app::domain::demo::ensure_demo(&ctx)
+            let mut demo = app::domain::demo::ensure_demo(&ctx)
                 .await
                 .map_err(|e| e.to_string())?;
             if json {
+                // A fresh token for an outside client pointed at this demo.
+                demo.runtime_token = Some(
+                    app::domain::demo::issue_runtime_token(&ctx, &demo)
+                        .await
+                        .map_err(|e| e.to_string())?,
+                );
                 println!(
                     "{}",
                     serde_json::to_string_pretty(&demo).map_err(|e| e.to_string())?
@@ -129,6 +139,11 @@ async fn run(cli: Cli) -> Result<(), String> {
                 server::print_demo_login(&demo, "127.0.0.1:3000".parse().map_err(|_| "address")?);
             }
             Ok(())
+        }
+        Command::Token(command) => {
+            let ctx =
+                Ctx::new(server::open_database(&database).await?).map_err(|e| e.to_string())?;
+            token_cli::run(&ctx, command).await
         }
     }
 }

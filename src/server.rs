@@ -65,6 +65,8 @@ pub async fn serve(database: DatabaseUrl, args: ServeArgs) -> Result<(), String>
         web: Arc::new(web),
     };
     spawn_session_sweeper(DbSessionStore::new(conn));
+    spawn_last_used_flusher(state.ctx.clone());
+    let flush_at_exit = state.ctx.clone();
     let app = crate::router::build(state);
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await
@@ -77,7 +79,25 @@ pub async fn serve(database: DatabaseUrl, args: ServeArgs) -> Result<(), String>
     )
     .with_graceful_shutdown(shutdown_signal())
     .await
-    .map_err(|e| format!("server error: {e}"))
+    .map_err(|e| format!("server error: {e}"))?;
+    // What runtimes did since the last flush is not lost on a clean stop.
+    if let Err(e) = flush_at_exit.last_used.flush(&flush_at_exit.db).await {
+        tracing::warn!(error = %e, "could not record token last-used times at shutdown");
+    }
+    Ok(())
+}
+
+/// Writes runtime tokens' "last used" times in batches, off the request path.
+fn spawn_last_used_flusher(ctx: app::domain::Ctx) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(app::domain::tokens::last_used::FLUSH_EVERY);
+        loop {
+            tick.tick().await;
+            if let Err(e) = ctx.last_used.flush(&ctx.db).await {
+                tracing::warn!(error = %e, "could not record token last-used times; will retry");
+            }
+        }
+    });
 }
 
 fn spawn_session_sweeper(store: DbSessionStore) {

@@ -132,3 +132,117 @@ fn verify_audit_reports_an_intact_log_and_the_first_broken_entry() {
         "{err}"
     );
 }
+
+#[test]
+fn tokens_are_issued_listed_and_revoked_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}/tokens.db", dir.path().display());
+    let demo: serde_json::Value =
+        serde_json::from_slice(&cli(&db).args(["demo", "--json"]).output().unwrap().stdout)
+            .unwrap();
+    let demo_token = demo["runtime_token"]
+        .as_str()
+        .expect("demo --json prints a token");
+    assert!(
+        demo_token.starts_with("psn_") && demo_token.len() == 43,
+        "{demo_token}"
+    );
+    let space = demo["spaces"][0]["id"].as_str().unwrap();
+    let owner = demo["login"]["email"].as_str().unwrap();
+    let viewer = demo["viewer"]["email"].as_str().unwrap();
+
+    let issued = cli(&db)
+        .args([
+            "token",
+            "issue",
+            "--as",
+            owner,
+            "--space",
+            space,
+            "--name",
+            "CI runner",
+        ])
+        .args(["--scope", "policy:read", "--days", "30", "--json"])
+        .output()
+        .unwrap();
+    assert!(
+        issued.status.success(),
+        "{}",
+        String::from_utf8_lossy(&issued.stderr)
+    );
+    let issued: serde_json::Value = serde_json::from_slice(&issued.stdout).unwrap();
+    let secret = issued["token"].as_str().unwrap().to_string();
+    let id = issued["id"].as_str().unwrap().to_string();
+
+    let list = cli(&db)
+        .args(["token", "list", "--as", owner, "--space", space, "--json"])
+        .output()
+        .unwrap();
+    let listed = String::from_utf8_lossy(&list.stdout).to_string();
+    assert!(
+        listed.contains("CI runner") && listed.contains(&secret[..10]),
+        "{listed}"
+    );
+    assert!(
+        !listed.contains(&secret[10..]),
+        "a list never shows a secret"
+    );
+    let rows: serde_json::Value = serde_json::from_str(&listed).unwrap();
+    let row = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == id.as_str())
+        .unwrap();
+    assert_eq!(row["scopes"], serde_json::json!(["policy:read"]));
+
+    // A viewer may not issue; the refusal says why and nothing is written.
+    let refused = cli(&db)
+        .args([
+            "token", "issue", "--as", viewer, "--space", space, "--name", "Sneaky",
+        ])
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("permission"));
+    // Bad input is named.
+    let bad = cli(&db)
+        .args([
+            "token", "issue", "--as", owner, "--space", space, "--name", "X", "--days", "400",
+        ])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("1 to 365 days"));
+
+    let revoked = cli(&db)
+        .args(["token", "revoke", "--as", owner, &id])
+        .output()
+        .unwrap();
+    assert!(
+        revoked.status.success(),
+        "{}",
+        String::from_utf8_lossy(&revoked.stderr)
+    );
+    let again = cli(&db)
+        .args(["token", "revoke", "--as", owner, &id])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already revoked"));
+
+    // What the runtime API will see: the demo token passes, the revoked one does not.
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let conn = app::domain::db::connect(&app::domain::db::DatabaseUrl::parse(&db).unwrap())
+            .await
+            .unwrap();
+        let ctx = app::domain::Ctx::new(conn).unwrap();
+        let ok = app::domain::tokens::authenticate::authenticate(&ctx, demo_token)
+            .await
+            .unwrap();
+        assert_eq!(ok.space_id.as_str(), space);
+        assert_eq!(ok.scopes.len(), 5);
+        assert_eq!(
+            app::domain::tokens::authenticate::authenticate(&ctx, &secret).await,
+            Err(app::AppError::Unauthenticated)
+        );
+    });
+}

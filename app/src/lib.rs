@@ -22,7 +22,7 @@ use leptos_router::{SsrMode, path};
 
 use pages::{
     Area, AuditPage, CapabilitiesPage, LoginPage, MembersPage, NotBuiltYet, NotFound, OverviewPage,
-    PersonaDetailPage, PersonasPage, Shell, SpaceDetailPage, SpacesPage,
+    PersonaDetailPage, PersonasPage, Shell, SpaceDetailPage, SpacesPage, TokensPage,
 };
 
 /// The HTML document around the app (server side only renders this).
@@ -79,6 +79,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=OverviewPage ssr=SsrMode::Async />
                     <Route path=path!("spaces") view=SpacesPage ssr=SsrMode::Async />
                     <Route path=path!("spaces/:id") view=SpaceDetailPage ssr=SsrMode::Async />
+                    <Route path=path!("spaces/:id/tokens") view=TokensPage ssr=SsrMode::Async />
                     <Route path=path!("personas") view=PersonasPage ssr=SsrMode::Async />
                     <Route path=path!("personas/:id") view=PersonaDetailPage ssr=SsrMode::Async />
                     <Route path=path!("capabilities") view=CapabilitiesPage ssr=SsrMode::Async />

@@ -7,6 +7,7 @@ mod m20261128_000002_spaces_personas;
 mod m20261128_000003_audit;
 mod m20261128_000004_model;
 mod m20261129_000005_audit_head;
+mod m20261129_000006_runtime_tokens;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000003_audit::Migration),
             Box::new(m20261128_000004_model::Migration),
             Box::new(m20261129_000005_audit_head::Migration),
+            Box::new(m20261129_000006_runtime_tokens::Migration),
         ]
     }
 }

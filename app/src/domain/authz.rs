@@ -29,10 +29,12 @@ pub enum Action {
     EditSpace,
     /// Lower a risky action's grant below `approval` (with a written reason).
     LowerRiskyGrant,
+    /// Issue, rotate and revoke the space's runtime tokens.
+    ManageTokens,
 }
 
 impl Action {
-    pub const ALL: [Action; 9] = [
+    pub const ALL: [Action; 10] = [
         Action::ViewTenant,
         Action::ViewAudit,
         Action::ViewMembers,
@@ -42,6 +44,7 @@ impl Action {
         Action::ViewSpace,
         Action::EditSpace,
         Action::LowerRiskyGrant,
+        Action::ManageTokens,
     ];
 }
 
@@ -65,7 +68,13 @@ fn role_allows(role: Role, action: Action) -> bool {
         Role::Admin => !matches!(action, ManageOwners),
         Role::Operator => matches!(
             action,
-            ViewTenant | ViewAudit | ViewMembers | CreateSpace | ViewSpace | EditSpace
+            ViewTenant
+                | ViewAudit
+                | ViewMembers
+                | CreateSpace
+                | ViewSpace
+                | EditSpace
+                | ManageTokens
         ),
         Role::Reviewer | Role::Evaluator | Role::Viewer => {
             matches!(action, ViewTenant | ViewAudit | ViewMembers | ViewSpace)
@@ -152,6 +161,7 @@ mod tests {
                 ViewSpace,
                 EditSpace,
                 LowerRiskyGrant,
+                ManageTokens,
             ],
         ),
         (
@@ -163,6 +173,7 @@ mod tests {
                 CreateSpace,
                 ViewSpace,
                 EditSpace,
+                ManageTokens,
             ],
         ),
         (
@@ -269,6 +280,7 @@ mod tests {
         };
         // The team's role, not the tenant role, applies in the team's space.
         assert_eq!(in_space(&team_space, EditSpace), Ok(()));
+        assert_eq!(in_space(&team_space, ManageTokens), Ok(()));
         assert_eq!(
             in_space(&team_space, LowerRiskyGrant),
             Err(AppError::Forbidden)

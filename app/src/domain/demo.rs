@@ -103,6 +103,9 @@ pub struct Demo {
     /// True when this call created the tenants (false: they were there and kept).
     #[serde(skip)]
     pub created: bool,
+    /// A runtime token for the first space (set by `demo --json` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub runtime_token: Option<String>,
 }
 
 /// Finds or creates the tenant, the user and the membership; resets the password.
@@ -275,7 +278,33 @@ pub async fn ensure_demo(ctx: &Ctx) -> Result<Demo, AppError> {
             personas: other_personas,
         },
         created,
+        runtime_token: None,
     })
+}
+
+/// A fresh runtime token for the demo's first space, with every scope, for seven days:
+/// what `demo --json` hands an outside client. Issued by the demo owner, audited.
+pub async fn issue_runtime_token(ctx: &Ctx, demo: &Demo) -> Result<String, AppError> {
+    let space = demo.spaces.first().ok_or(AppError::NotFound)?;
+    let actor =
+        super::auth::login::cli_actor(ctx, &demo.login.email, demo.tenant_id.as_str()).await?;
+    let scopes: Vec<String> = crate::types::RuntimeScope::ALL
+        .iter()
+        .map(|s| s.as_str().to_string())
+        .collect();
+    let issued = super::tokens::issue::issue_token(
+        ctx,
+        &actor,
+        &space.id,
+        super::tokens::issue::NewToken {
+            name: "Demo runtime (demo --json)",
+            scopes: &scopes,
+            expires_in_days: Some(7),
+            ..Default::default()
+        },
+    )
+    .await?;
+    Ok(issued.token)
 }
 
 async fn contents(

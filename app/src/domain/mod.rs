@@ -16,6 +16,7 @@ pub mod members;
 pub mod personas;
 pub mod spaces;
 pub mod tenants;
+pub mod tokens;
 pub mod users;
 pub mod validate;
 
@@ -29,6 +30,8 @@ pub struct Ctx {
     pub db: sea_orm::DatabaseConnection,
     pub passwords: Arc<auth::passwords::PasswordHasher>,
     pub throttle: Arc<auth::throttle::LoginThrottle>,
+    /// Runtime tokens seen since the last write of their "last used" time.
+    pub last_used: Arc<tokens::last_used::LastUsed>,
 }
 
 impl Ctx {
@@ -37,6 +40,7 @@ impl Ctx {
             db,
             passwords: Arc::new(auth::passwords::PasswordHasher::new()?),
             throttle: Arc::new(auth::throttle::LoginThrottle::default()),
+            last_used: Arc::default(),
         })
     }
 }
@@ -44,4 +48,11 @@ impl Ctx {
 /// Now, in UTC. One place, so tests and audit entries agree on the clock's source.
 pub fn now() -> time::OffsetDateTime {
     time::OffsetDateTime::now_utc()
+}
+
+/// A time as RFC 3339 in UTC, as every view and the runtime API show it.
+pub fn rfc3339(t: time::OffsetDateTime) -> String {
+    t.to_offset(time::UtcOffset::UTC)
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
 }

@@ -20,4 +20,4 @@ pub use not_found::NotFound;
 pub use overview::OverviewPage;
 pub use personas::{PersonaDetailPage, PersonasPage};
 pub use shell::Shell;
-pub use spaces::{SpaceDetailPage, SpacesPage};
+pub use spaces::{SpaceDetailPage, SpacesPage, TokensPage};

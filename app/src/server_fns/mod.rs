@@ -9,6 +9,7 @@ pub mod personas;
 pub mod session;
 pub mod spaces;
 pub mod tenants;
+pub mod tokens;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod context;

@@ -78,6 +78,7 @@ typed_id!(
     GrantId,
     TeamId,
     EnvironmentId,
+    TokenId,
 );
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ mod model;
 mod persona_views;
 mod roles;
 mod space_views;
+mod token_views;
 mod views;
 
 pub use admin_views::*;
@@ -14,4 +15,5 @@ pub use model::*;
 pub use persona_views::*;
 pub use roles::*;
 pub use space_views::*;
+pub use token_views::*;
 pub use views::*;

@@ -35,6 +35,17 @@ macro_rules! vocabulary {
 }
 
 vocabulary!(
+    /// What a runtime token may call: one scope per route family of the runtime API.
+    RuntimeScope {
+        PolicyRead = "policy:read" / "Read policy",
+        DecisionsWrite = "decisions:write" / "Ask for decisions",
+        EventsWrite = "events:write" / "Report events",
+        StreamRead = "stream:read" / "Listen to the stream",
+        ApprovalsRead = "approvals:read" / "Read approvals",
+    }
+);
+
+vocabulary!(
     /// What an app is, for people reading the space.
     AppKind {
         ProductUi = "product_ui" / "Product UI",

@@ -5,7 +5,8 @@ use serde_json::{Value, json};
 
 use crate::domain::capabilities::read::CapabilityWithActions;
 use crate::domain::entities::{
-    app, capability, environment, grant, membership, persona, space, team, tenant, user,
+    app, capability, environment, grant, membership, persona, runtime_token, space, team, tenant,
+    user,
 };
 
 pub trait Audited {
@@ -166,5 +167,27 @@ impl Audited for team::Model {
     }
     fn audit_view(&self) -> Value {
         json!({ "name": self.name, "role": self.role })
+    }
+}
+
+/// A runtime token as the log shows it: its prefix, never its secret or hash.
+impl Audited for runtime_token::Model {
+    const ENTITY: &'static str = "runtime_token";
+    fn audit_id(&self) -> String {
+        self.id.clone()
+    }
+    fn audit_view(&self) -> Value {
+        let at = |t: &time::OffsetDateTime| crate::domain::rfc3339(*t);
+        json!({
+            "space_id": self.space_id,
+            "app_id": self.app_id,
+            "persona_id": self.persona_id,
+            "name": self.name,
+            "prefix": self.prefix,
+            "scopes": self.scopes,
+            "expires_at": at(&self.expires_at),
+            "revoked_at": self.revoked_at.as_ref().map(at),
+            "rotated_from": self.rotated_from,
+        })
     }
 }

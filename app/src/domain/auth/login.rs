@@ -147,3 +147,21 @@ pub async fn load_actor(ctx: &Ctx, auth: &SessionAuth) -> Result<Option<Actor>, 
         user_agent: None,
     })))
 }
+
+/// A member acting from the command line (`persona-console token …`): the same identity
+/// and authorization as in the console, with the CLI named as the origin in the audit log.
+pub async fn cli_actor(ctx: &Ctx, email: &str, tenant_id: &str) -> Result<Actor, AppError> {
+    let refused = || AppError::invalid("as", "no active member with that email in this tenant");
+    let user = user::Entity::find()
+        .filter(user::Column::Email.eq(normalize_email(email)))
+        .one(&ctx.db)
+        .await?
+        .ok_or_else(refused)?;
+    let auth = SessionAuth {
+        user_id: user.id,
+        tenant_id: tenant_id.to_string(),
+        authenticated_at: crate::domain::now().unix_timestamp(),
+    };
+    let actor = load_actor(ctx, &auth).await?.ok_or_else(refused)?;
+    Ok(actor.with_origin(None, Some("persona-console CLI".into())))
+}

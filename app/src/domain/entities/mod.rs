@@ -8,6 +8,7 @@ pub mod environment;
 pub mod grant;
 pub mod membership;
 pub mod persona;
+pub mod runtime_token;
 pub mod session;
 pub mod space;
 pub mod team;

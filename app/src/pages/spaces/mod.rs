@@ -3,7 +3,9 @@
 mod capabilities;
 mod detail;
 mod list;
+mod tokens;
 
 pub use capabilities::ActionList;
 pub use detail::SpaceDetailPage;
 pub use list::SpacesPage;
+pub use tokens::TokensPage;

@@ -1,0 +1,61 @@
+//! What the runtime API does with `Authorization: Bearer …` on every request.
+
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+use super::format::{check, hash};
+use super::scopes_from_db;
+use crate::AppError;
+use crate::domain::entities::runtime_token;
+use crate::domain::{Ctx, now};
+use crate::types::{AppId, PersonaId, RuntimeScope, SpaceId, TenantId, TokenId};
+
+/// A runtime token that passed: what it may reach and do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuntimeToken {
+    pub id: TokenId,
+    pub tenant_id: TenantId,
+    pub space_id: SpaceId,
+    pub app_id: Option<AppId>,
+    pub persona_id: Option<PersonaId>,
+    pub scopes: Vec<RuntimeScope>,
+}
+
+impl RuntimeToken {
+    /// `Forbidden` unless the token carries `scope`.
+    pub fn require(&self, scope: RuntimeScope) -> Result<(), AppError> {
+        if self.scopes.contains(&scope) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+}
+
+/// Checks the format and checksum first (no database work for garbage), then looks the
+/// hash up; revoked and expired tokens fail on their next request. Every failure is the
+/// same `Unauthenticated`, so a client learns nothing about which tokens exist.
+pub async fn authenticate(ctx: &Ctx, raw: &str) -> Result<RuntimeToken, AppError> {
+    if let Err(reason) = check(raw) {
+        tracing::debug!(%reason, "runtime token refused before lookup");
+        return Err(AppError::Unauthenticated);
+    }
+    let token = runtime_token::Entity::find()
+        .filter(runtime_token::Column::SecretHash.eq(hash(raw)))
+        .one(&ctx.db)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    let at = now();
+    if token.revoked_at.is_some() || token.expires_at <= at {
+        tracing::debug!(prefix = %token.prefix, "revoked or expired runtime token refused");
+        return Err(AppError::Unauthenticated);
+    }
+    ctx.last_used.touch(&token.id, at);
+    Ok(RuntimeToken {
+        id: TokenId::from_db(token.id),
+        tenant_id: TenantId::from_db(token.tenant_id),
+        space_id: SpaceId::from_db(token.space_id),
+        app_id: token.app_id.map(AppId::from_db),
+        persona_id: token.persona_id.map(PersonaId::from_db),
+        scopes: scopes_from_db(&token.scopes),
+    })
+}

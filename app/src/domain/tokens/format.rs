@@ -1,0 +1,173 @@
+//! The runtime token format: `psn_` + 32 random base62 characters + `_` + a 6-character
+//! checksum of everything before it.
+//!
+//! The prefix makes a leaked token recognisable (secret scanners can match it); the
+//! checksum (CRC-32 of the body, in base62) lets a mistyped or truncated token be refused
+//! before any database lookup. Only a SHA-256 hash of the whole token is stored: the 32
+//! random characters carry about 190 bits, so a fast hash is enough (no password KDF).
+
+use rand::distributions::{Alphanumeric, DistString};
+use rand::rngs::OsRng;
+use sha2::{Digest, Sha256};
+
+pub const PREFIX: &str = "psn_";
+const SECRET_LEN: usize = 32;
+const CHECKSUM_LEN: usize = 6;
+/// `psn_` + secret + `_` + checksum.
+pub const TOKEN_LEN: usize = PREFIX.len() + SECRET_LEN + 1 + CHECKSUM_LEN;
+/// What the console shows to tell tokens apart: `psn_` and the first 6 secret characters.
+const VISIBLE_LEN: usize = PREFIX.len() + 6;
+
+/// A freshly issued token. Its `Debug` never prints the secret.
+#[derive(Clone, PartialEq, Eq)]
+pub struct TokenSecret(String);
+
+impl std::fmt::Debug for TokenSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "TokenSecret({}…)", visible_prefix(&self.0))
+    }
+}
+
+impl TokenSecret {
+    pub fn generate() -> Self {
+        let body = format!(
+            "{PREFIX}{}",
+            Alphanumeric.sample_string(&mut OsRng, SECRET_LEN)
+        );
+        let sum = checksum(&body);
+        Self(format!("{body}_{sum}"))
+    }
+
+    /// The token itself, to show once.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Why a presented token was refused before any lookup (for logs; clients only ever hear
+/// "invalid token").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum FormatError {
+    #[error("not a Persona runtime token (wrong length or prefix)")]
+    Shape,
+    #[error("a character outside base62")]
+    Alphabet,
+    #[error("the checksum does not match (mistyped or truncated)")]
+    Checksum,
+}
+
+/// Checks the shape, the alphabet and the checksum. Cheap and allocation-free, so a
+/// flood of garbage costs no database work.
+pub fn check(raw: &str) -> Result<(), FormatError> {
+    if raw.len() != TOKEN_LEN || !raw.starts_with(PREFIX) {
+        return Err(FormatError::Shape);
+    }
+    let body_len = PREFIX.len() + SECRET_LEN;
+    let (body, rest) = raw.split_at(body_len);
+    let Some(sum) = rest.strip_prefix('_') else {
+        return Err(FormatError::Shape);
+    };
+    let secret = &body[PREFIX.len()..];
+    if !secret
+        .bytes()
+        .chain(sum.bytes())
+        .all(|b| b.is_ascii_alphanumeric())
+    {
+        return Err(FormatError::Alphabet);
+    }
+    if checksum(body) != sum {
+        return Err(FormatError::Checksum);
+    }
+    Ok(())
+}
+
+/// CRC-32 of the body in base62, left-padded to 6 characters (62⁶ > 2³²).
+fn checksum(body: &str) -> String {
+    let crc = crc32fast::hash(body.as_bytes());
+    format!("{:0>width$}", base62::encode(crc), width = CHECKSUM_LEN)
+}
+
+/// The stored form: hex SHA-256 of the whole token.
+pub fn hash(raw: &str) -> String {
+    hex::encode(Sha256::digest(raw.as_bytes()))
+}
+
+/// The few characters shown in lists (never enough to use the token).
+pub fn visible_prefix(raw: &str) -> String {
+    raw.chars().take(VISIBLE_LEN).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn generated_tokens_have_the_documented_shape_and_pass() {
+        for _ in 0..200 {
+            let t = TokenSecret::generate();
+            let raw = t.expose();
+            assert_eq!(raw.len(), 43, "{raw}");
+            assert!(raw.starts_with("psn_"));
+            assert_eq!(&raw[36..37], "_");
+            assert_eq!(check(raw), Ok(()));
+        }
+    }
+
+    #[test]
+    fn debug_never_shows_the_secret() {
+        let t = TokenSecret::generate();
+        let shown = format!("{t:?}");
+        assert!(!shown.contains(&t.expose()[10..]), "{shown}");
+        assert!(shown.starts_with("TokenSecret(psn_"));
+    }
+
+    #[test]
+    fn malformed_tokens_are_refused_for_the_right_reason() {
+        let good = TokenSecret::generate().expose().to_string();
+        assert_eq!(check(""), Err(FormatError::Shape));
+        assert_eq!(check(&good[..42]), Err(FormatError::Shape));
+        assert_eq!(check(&format!("{good}x")), Err(FormatError::Shape));
+        assert_eq!(
+            check(&good.replacen("psn_", "pat_", 1)),
+            Err(FormatError::Shape)
+        );
+        let mut no_sep = good.clone();
+        no_sep.replace_range(36..37, "x");
+        assert_eq!(check(&no_sep), Err(FormatError::Shape));
+        let mut bad_char = good.clone();
+        bad_char.replace_range(10..11, "-");
+        assert_eq!(check(&bad_char), Err(FormatError::Alphabet));
+        // A multi-byte character keeps the byte length but is not base62.
+        let mut wide = good.clone();
+        wide.replace_range(10..12, "é");
+        assert_eq!(check(&wide), Err(FormatError::Alphabet));
+    }
+
+    #[test]
+    fn hashes_are_stable_hex_and_prefixes_short() {
+        let raw = TokenSecret::generate().expose().to_string();
+        assert_eq!(hash(&raw), hash(&raw));
+        assert_eq!(hash(&raw).len(), 64);
+        assert_eq!(visible_prefix(&raw).len(), 10);
+        assert!(raw.starts_with(&visible_prefix(&raw)));
+    }
+
+    proptest! {
+        /// Any one changed character of a valid token is caught before a lookup.
+        #[test]
+        fn a_single_changed_character_never_passes(pos in 4usize..43, c in "[A-Za-z0-9]") {
+            let good = TokenSecret::generate().expose().to_string();
+            prop_assume!(pos != 36 && good[pos..pos + 1] != c);
+            let mut typo = good.clone();
+            typo.replace_range(pos..pos + 1, &c);
+            prop_assert!(check(&typo).is_err());
+        }
+
+        /// Arbitrary input never panics and (almost surely) never passes.
+        #[test]
+        fn arbitrary_input_is_refused_without_panicking(s in ".{0,64}") {
+            prop_assert!(check(&s).is_err());
+        }
+    }
+}
