@@ -14,6 +14,7 @@ pub mod entities;
 pub mod grants;
 pub mod members;
 pub mod personas;
+pub mod policy;
 pub mod spaces;
 pub mod tenants;
 pub mod tokens;
