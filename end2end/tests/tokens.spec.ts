@@ -19,10 +19,13 @@ test('an operator issues a runtime token, sees it once, and revokes it', async (
   await expect(page.getByRole('heading', { name: 'Runtime tokens', level: 1 })).toBeVisible();
 
   if (!javaScriptEnabled) {
-    // The secret is shown once, in the page: without JavaScript the form says to use the CLI.
+    // The secret is shown once, in the page: without JavaScript the form says to use the
+    // CLI, and its button stays disabled so no token is issued unseen.
     await expect(page.getByText('Issuing a token needs JavaScript')).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Issue token' })).toBeDisabled();
     return;
   }
+  await expect(page.getByText('Issuing a token needs JavaScript')).toHaveCount(0);
   const name = `Runtime ${info.project.name} ${Date.now().toString(36)}`;
   await page.getByLabel('Name').fill(name);
   // Defaults: read policy and ask for decisions; add the stream.

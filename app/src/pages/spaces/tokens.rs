@@ -212,10 +212,16 @@ fn TokenRow(token: TokenView, manage: bool, actions: TokenActions) -> impl IntoV
 fn IssueForm(view: TokensView, action: ServerAction<IssueToken>) -> impl IntoView {
     let value = action.value();
     let pending = Memo::new(move |_| action.pending().get());
+    // Effects run only in the browser: until the page is hydrated the secret could not be
+    // shown after issuing, so the button waits and the page says why.
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
     view! {
         <section class="card form-card" aria-labelledby="issue-title">
             <h2 id="issue-title">"Issue a token"</h2>
-            <noscript><p class="notice notice-info">"Issuing a token needs JavaScript: its secret is shown once, on this page. Without it, use the command line: persona-console token issue."</p></noscript>
+            {move || (!hydrated.get()).then(|| view! {
+                <p class="notice notice-info">"Issuing a token needs JavaScript: its secret is shown once, on this page. Without it, use the command line: persona-console token issue."</p>
+            })}
             <ActionForm action attr:class="stack">
                 <input type="hidden" name="space_id" value=view.space_id.to_string() />
                 <label for="token-name">"Name"</label>
@@ -255,7 +261,7 @@ fn IssueForm(view: TokensView, action: ServerAction<IssueToken>) -> impl IntoVie
                 </select>
                 <FieldError id="token-expiry-error" error=field_error(value, "expires_in_days") />
                 <div class="form-actions">
-                    <button type="submit" class="button-primary" disabled=move || pending.get()>"Issue token"</button>
+                    <button type="submit" class="button-primary" disabled=move || pending.get() || !hydrated.get()>"Issue token"</button>
                     <FormStatus pending value success="Token issued: copy it from the box above." />
                 </div>
             </ActionForm>
