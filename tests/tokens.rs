@@ -48,6 +48,18 @@ async fn issue(app: &TestApp, cookie: &str, fields: &[(&str, &str)]) -> Reply {
         .await
 }
 
+/// The space's token list as JSON, as the page receives it.
+async fn list(app: &TestApp, cookie: &str, space: &str) -> serde_json::Value {
+    json(
+        &app.post_form(
+            "/api/list_tokens",
+            &form(&[("space_id", space)]),
+            Some(cookie),
+        )
+        .await,
+    )
+}
+
 fn json(reply: &Reply) -> serde_json::Value {
     serde_json::from_str(&reply.body).unwrap_or_else(|e| panic!("{e}: {}", reply.body))
 }
@@ -364,14 +376,7 @@ async fn a_revoked_token_fails_on_its_next_request(app: TestApp) {
     assert_eq!(rotate.status, 409);
     let after = seen(&app).await;
     assert_eq!((after.tokens, after.audit), (before.tokens, before.audit));
-    let list = json(
-        &app.post_form(
-            "/api/list_tokens",
-            &form(&[("space_id", &space)]),
-            Some(&owner),
-        )
-        .await,
-    );
+    let list = list(&app, &owner, &space).await;
     assert_eq!(list["tokens"][0]["status"], "Revoked");
     let entry = audit_entry::Entity::find()
         .filter(audit_entry::Column::Action.eq("token.revoked"))
@@ -421,14 +426,7 @@ async fn a_rotated_token_keeps_working_for_its_grace_period_only(app: TestApp) {
         (after.tokens, after.audit),
         (before.tokens + 1, before.audit + 2)
     );
-    let list = json(
-        &app.post_form(
-            "/api/list_tokens",
-            &form(&[("space_id", &space)]),
-            Some(&owner),
-        )
-        .await,
-    );
+    let list = list(&app, &owner, &space).await;
     let statuses: Vec<&str> = list["tokens"]
         .as_array()
         .unwrap()
@@ -490,14 +488,7 @@ async fn expired_and_malformed_tokens_fail_before_anything_else(app: TestApp) {
         authenticate(&app.ctx, &secret).await,
         Err(AppError::Unauthenticated)
     );
-    let list = json(
-        &app.post_form(
-            "/api/list_tokens",
-            &form(&[("space_id", &space)]),
-            Some(&owner),
-        )
-        .await,
-    );
+    let list = list(&app, &owner, &space).await;
     assert_eq!(list["tokens"][0]["status"], "Expired");
 
     // A mistyped token is refused by its checksum without touching the database: with
@@ -563,13 +554,6 @@ async fn last_used_is_recorded_in_batches_not_per_request(app: TestApp) {
         0,
         "nothing new"
     );
-    let list = json(
-        &app.post_form(
-            "/api/list_tokens",
-            &form(&[("space_id", &space)]),
-            Some(&owner),
-        )
-        .await,
-    );
+    let list = list(&app, &owner, &space).await;
     assert!(list["tokens"][0]["last_used_at"].is_string());
 }

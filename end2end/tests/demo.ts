@@ -1,3 +1,4 @@
+import { expect, Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -20,4 +21,13 @@ export type Demo = Tenant & {
 /** The demo tenant that start-server.sh seeded for this run. */
 export function demo(): Demo {
   return JSON.parse(readFileSync(join(__dirname, '..', '.e2e', 'demo.json'), 'utf8'));
+}
+
+/** Signs in through the sign-in form, as a person does, and lands on the overview. */
+export async function signIn(page: Page, login: Login) {
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(login.email);
+  await page.getByLabel('Password', { exact: true }).fill(login.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/$/);
 }

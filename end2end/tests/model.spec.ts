@@ -1,13 +1,5 @@
-import { test, expect, Page } from '@playwright/test';
-import { demo, Login } from './demo';
-
-async function signIn(page: Page, login: Login) {
-  await page.goto('/login');
-  await page.getByLabel('Email').fill(login.email);
-  await page.getByLabel('Password', { exact: true }).fill(login.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/$/);
-}
+import { test, expect } from '@playwright/test';
+import { demo, signIn } from './demo';
 
 /** A name no earlier run (or the other project) has used in this database. */
 function unique(prefix: string, project: string) {
