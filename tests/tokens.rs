@@ -25,6 +25,9 @@ on_both_databases!(
     last_used_is_recorded_in_batches_not_per_request,
 );
 
+/// A refused issue request: its fields, the field named, and words of the message.
+type Case<'a> = (Vec<(&'a str, &'a str)>, &'a str, &'a str);
+
 struct Seen {
     tokens: u64,
     audit: u64,
@@ -180,7 +183,8 @@ async fn bad_token_requests_are_refused_by_field_and_change_nothing(app: TestApp
         .to_string();
     let foreign_persona = demo.other_tenant.personas[0].id.to_string();
     let before = seen(&app).await;
-    let cases: Vec<(Vec<(&str, &str)>, &str, &str)> = vec![
+    // (fields besides the space, the field refused, words of its message)
+    let cases: Vec<Case> = vec![
         (
             vec![("name", "  "), ("scopes[]", "policy:read")],
             "name",

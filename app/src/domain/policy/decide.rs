@@ -295,10 +295,11 @@ mod tests {
                 (Verdict::Deny, Reason::Environment),
             ),
             (
-                chosen.is_some_and(|g| match (g.access, a.access) {
-                    (Access::Denied, _) => true,
-                    (Access::Read, Requested::Write) => true,
-                    _ => false,
+                chosen.is_some_and(|g| {
+                    matches!(
+                        (g.access, a.access),
+                        (Access::Denied, _) | (Access::Read, Requested::Write)
+                    )
                 }),
                 (Verdict::Deny, Reason::Access),
             ),
