@@ -3,11 +3,11 @@
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::format::{check, hash};
-use super::scopes_from_db;
+use super::{scopes_from_db, status};
 use crate::AppError;
 use crate::domain::entities::runtime_token;
 use crate::domain::{Ctx, now};
-use crate::types::{AppId, PersonaId, RuntimeScope, SpaceId, TenantId, TokenId};
+use crate::types::{AppId, PersonaId, RuntimeScope, SpaceId, TenantId, TokenId, TokenStatus};
 
 /// A runtime token that passed: what it may reach and do.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,7 +45,11 @@ pub async fn authenticate(ctx: &Ctx, raw: &str) -> Result<RuntimeToken, AppError
         .await?
         .ok_or(AppError::Unauthenticated)?;
     let at = now();
-    if token.revoked_at.is_some() || token.expires_at <= at {
+    // A rotated token works through its grace period: only revoked and expired fail.
+    if matches!(
+        status(&token, at, false),
+        TokenStatus::Revoked | TokenStatus::Expired
+    ) {
         tracing::debug!(prefix = %token.prefix, "revoked or expired runtime token refused");
         return Err(AppError::Unauthenticated);
     }

@@ -6,8 +6,7 @@ use time::Duration;
 
 use super::format::{TokenSecret, hash, visible_prefix};
 use super::{
-    DEFAULT_DAYS, DEFAULT_GRACE_HOURS, MAX_DAYS, MAX_GRACE_HOURS, scopes_from_db, scopes_to_db,
-    token_for,
+    DEFAULT_DAYS, DEFAULT_GRACE_HOURS, MAX_DAYS, MAX_GRACE_HOURS, scopes_to_db, status, token_for,
 };
 use crate::AppError;
 use crate::domain::audit::{AuditActor, Change, record};
@@ -16,7 +15,9 @@ use crate::domain::entities::{app, persona, runtime_token};
 use crate::domain::spaces::space_for;
 use crate::domain::users::check_name;
 use crate::domain::{Actor, Ctx, db, now, rfc3339};
-use crate::types::{AppId, IssuedToken, PersonaId, RuntimeScope, SpaceId, TenantId, TokenId};
+use crate::types::{
+    AppId, IssuedToken, PersonaId, RuntimeScope, SpaceId, TenantId, TokenId, TokenStatus,
+};
 
 /// What the issue form sends. Narrowing fields are ids or empty ("any").
 #[derive(Debug, Clone, Default)]
@@ -44,6 +45,7 @@ pub async fn issue_token(
 
     let Actor::Console(user) = actor;
     let tenant = TenantId::from_db(scope.space.tenant_id.clone());
+    let at = now();
     let txn = db::begin_write(&ctx.db).await?;
     let (issued, model) = insert(
         &txn,
@@ -58,8 +60,8 @@ pub async fn issue_token(
             secret_hash: String::new(),
             scopes: scopes_to_db(&scopes),
             created_by: Some(user.user_id.to_string()),
-            created_at: now(),
-            expires_at: now() + Duration::days(i64::from(days)),
+            created_at: at,
+            expires_at: at + Duration::days(i64::from(days)),
             revoked_at: None,
             revoked_by: None,
             last_used_at: None,
@@ -106,24 +108,28 @@ pub async fn rotate_token(
         .one(&txn)
         .await?
         .ok_or(AppError::NotFound)?;
-    if old.revoked_at.is_some() {
-        return Err(AppError::conflict(
-            "this token is revoked: issue a new one instead",
-        ));
-    }
-    if old.expires_at <= at {
-        return Err(AppError::conflict(
-            "this token has expired: issue a new one instead",
-        ));
-    }
-    let successors = runtime_token::Entity::find()
+    let rotated = runtime_token::Entity::find()
         .filter(runtime_token::Column::RotatedFrom.eq(old.id.as_str()))
         .count(&txn)
-        .await?;
-    if successors > 0 {
-        return Err(AppError::conflict(
-            "this token was already rotated: rotate its successor instead",
-        ));
+        .await?
+        > 0;
+    match status(&old, at, rotated) {
+        TokenStatus::Active => {}
+        TokenStatus::Revoked => {
+            return Err(AppError::conflict(
+                "this token is revoked: issue a new one instead",
+            ));
+        }
+        TokenStatus::Expired => {
+            return Err(AppError::conflict(
+                "this token has expired: issue a new one instead",
+            ));
+        }
+        TokenStatus::Rotating => {
+            return Err(AppError::conflict(
+                "this token was already rotated: rotate its successor instead",
+            ));
+        }
     }
     let (issued, successor) = insert(
         &txn,
@@ -136,7 +142,6 @@ pub async fn rotate_token(
             revoked_by: None,
             last_used_at: None,
             rotated_from: Some(old.id.clone()),
-            scopes: scopes_to_db(&scopes_from_db(&old.scopes)),
             ..old.clone()
         },
     )

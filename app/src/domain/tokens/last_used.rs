@@ -25,9 +25,13 @@ impl LastUsed {
             .seen
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let newest = seen.entry(token_id.to_string()).or_insert(at);
-        if *newest < at {
-            *newest = at;
+        // The common case (a token already seen since the last flush) allocates nothing.
+        match seen.get_mut(token_id) {
+            Some(newest) if *newest < at => *newest = at,
+            Some(_) => {}
+            None => {
+                seen.insert(token_id.to_string(), at);
+            }
         }
     }
 

@@ -3,15 +3,13 @@
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::{HashMap, HashSet};
 
-use super::scopes_from_db;
+use super::{scopes_from_db, status};
 use crate::AppError;
 use crate::domain::authz::{Action, Scope, authorize};
 use crate::domain::entities::{app, persona, runtime_token, user};
 use crate::domain::spaces::space_for;
 use crate::domain::{Actor, Ctx, now, rfc3339};
-use crate::types::{
-    AppId, PersonaId, SpaceId, TenantId, TokenId, TokenStatus, TokenView, TokensView,
-};
+use crate::types::{AppId, PersonaId, SpaceId, TenantId, TokenId, TokenView, TokensView};
 
 pub async fn list_tokens(
     ctx: &Ctx,
@@ -66,15 +64,7 @@ pub async fn list_tokens(
     let views = tokens
         .iter()
         .map(|t| {
-            let status = if t.revoked_at.is_some() {
-                TokenStatus::Revoked
-            } else if t.expires_at <= at {
-                TokenStatus::Expired
-            } else if rotated.contains(t.id.as_str()) {
-                TokenStatus::Rotating
-            } else {
-                TokenStatus::Active
-            };
+            let status = status(t, at, rotated.contains(t.id.as_str()));
             TokenView {
                 id: TokenId::from_db(t.id.clone()),
                 prefix: t.prefix.clone(),

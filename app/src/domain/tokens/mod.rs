@@ -19,7 +19,7 @@ use super::entities::runtime_token;
 use super::spaces::{SpaceInScope, space_for};
 use super::{Actor, Ctx};
 use crate::AppError;
-use crate::types::{RuntimeScope, SpaceId, TokenId};
+use crate::types::{RuntimeScope, SpaceId, TokenId, TokenStatus};
 
 /// New tokens live this long unless the issuer chooses otherwise.
 pub const DEFAULT_DAYS: u32 = 90;
@@ -44,6 +44,25 @@ pub fn scopes_from_db(stored: &str) -> Vec<RuntimeScope> {
         .split_whitespace()
         .filter_map(RuntimeScope::parse)
         .collect()
+}
+
+/// A token's state at `at`: the one rule for "does it still work", used by the runtime
+/// check, the list and the console actions alike. `rotated` says whether a successor
+/// exists (its grace period then shows as "rotating").
+pub fn status(
+    token: &runtime_token::Model,
+    at: time::OffsetDateTime,
+    rotated: bool,
+) -> TokenStatus {
+    if token.revoked_at.is_some() {
+        TokenStatus::Revoked
+    } else if token.expires_at <= at {
+        TokenStatus::Expired
+    } else if rotated {
+        TokenStatus::Rotating
+    } else {
+        TokenStatus::Active
+    }
 }
 
 /// Finds a token of a space the actor reaches, authorizing `action` on that space.

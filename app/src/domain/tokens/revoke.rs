@@ -2,13 +2,13 @@
 
 use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 
-use super::token_for;
+use super::{status, token_for};
 use crate::AppError;
 use crate::domain::audit::{AuditActor, Change, record};
 use crate::domain::authz::Action;
 use crate::domain::entities::runtime_token;
 use crate::domain::{Actor, Ctx, db, now};
-use crate::types::{TenantId, TokenId};
+use crate::types::{TenantId, TokenId, TokenStatus};
 
 pub async fn revoke_token(ctx: &Ctx, actor: &Actor, token_id: &TokenId) -> Result<(), AppError> {
     let (token, scope) = token_for(ctx, actor, token_id, Action::ManageTokens).await?;
@@ -18,7 +18,7 @@ pub async fn revoke_token(ctx: &Ctx, actor: &Actor, token_id: &TokenId) -> Resul
         .one(&txn)
         .await?
         .ok_or(AppError::NotFound)?;
-    if before.revoked_at.is_some() {
+    if status(&before, now(), false) == TokenStatus::Revoked {
         return Err(AppError::conflict("this token is already revoked"));
     }
     let mut revoked: runtime_token::ActiveModel = before.clone().into();
