@@ -18,11 +18,7 @@ pub const EXPORT_PAGE_SIZE: u64 = 1000;
 
 fn rfc3339(micros: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(micros) * 1_000)
-        .ok()
-        .and_then(|t| {
-            t.format(&time::format_description::well_known::Rfc3339)
-                .ok()
-        })
+        .map(crate::domain::rfc3339)
         .unwrap_or_default()
 }
 
