@@ -42,6 +42,8 @@ async fn seed(ctx: &Ctx, tenant: &str, personas: i64, entries: i64) -> String {
             name: Set(format!("Bench space {s:02}")),
             description: Set("Load".into()),
             created_at: Set(now),
+            event_seq: Set(0),
+            policy_version: Set(0),
         })
         .exec(&txn)
         .await
@@ -57,6 +59,8 @@ async fn seed(ctx: &Ctx, tenant: &str, personas: i64, entries: i64) -> String {
             endpoint: Set(None),
             enabled: Set(true),
             created_at: Set(now),
+            event_seq: Set(0),
+            policy_version: Set(0),
         })
         .exec(&txn)
         .await

@@ -42,6 +42,10 @@ pub struct ServeArgs {
     /// Where the built site (pkg/, favicon) is; found next to the binary when not given.
     #[arg(long, env = "PERSONA_SITE_DIR")]
     pub site_dir: Option<PathBuf>,
+    /// Runtime API requests per second allowed per token (bursts up to twice that).
+    #[arg(long, env = "PERSONA_RUNTIME_RATE", default_value_t = 1000,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub runtime_rate: u32,
 }
 
 /// What the HTTP layers need to know, derived from `ServeArgs`.
@@ -52,6 +56,8 @@ pub struct WebConfig {
     /// `scheme://host[:port]` of --public-url, accepted as an Origin.
     pub public_origin: Option<String>,
     pub trust_forwarded_for: bool,
+    /// Per-token limit of the runtime API.
+    pub runtime_rate: crate::runtime::rate_limit::RateLimit,
 }
 
 impl WebConfig {
@@ -70,6 +76,10 @@ impl WebConfig {
             hsts: https,
             public_origin,
             trust_forwarded_for: args.trust_forwarded_for,
+            runtime_rate: crate::runtime::rate_limit::RateLimit {
+                per_second: args.runtime_rate,
+                burst: args.runtime_rate.saturating_mul(2),
+            },
         })
     }
 }

@@ -1,6 +1,7 @@
 //! The server shell of Persona Console: configuration, the HTTP surface, sessions and the
 //! command line. The product's rules live in `app::domain`.
 
+pub mod activity_live;
 pub mod assets;
 pub mod audit_export;
 pub mod auth_routes;
@@ -9,6 +10,7 @@ pub mod health;
 pub mod login_url;
 pub mod middleware;
 pub mod router;
+pub mod runtime;
 pub mod server;
 pub mod sessions;
 pub mod state;

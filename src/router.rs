@@ -22,7 +22,7 @@ use app::{App, AppError, shell};
 use crate::middleware::{auth, csrf, headers, render_deadline};
 use crate::sessions::DbSessionStore;
 use crate::state::AppState;
-use crate::{audit_export, auth_routes, health};
+use crate::{activity_live, audit_export, auth_routes, health};
 
 /// Every request body, on every route, is at most this large.
 pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
@@ -37,6 +37,15 @@ fn leptos_context(ctx: app::domain::Ctx) -> impl Fn() + Clone + Send + Sync + 's
     }
 }
 
+/// The one answer to a body over the limit, wherever it is noticed.
+fn too_large() -> Response {
+    let body = serde_json::json!({ "error": {
+        "code": "payload_too_large",
+        "message": format!("the request body is over {} KiB", BODY_LIMIT_BYTES / 1024),
+    }});
+    (StatusCode::PAYLOAD_TOO_LARGE, axum::Json(body)).into_response()
+}
+
 /// Reads the whole body up front, so a body over the limit is answered 413 here, whether
 /// or not it declared its length (a streamed one would otherwise fail inside a handler).
 async fn limit_body(request: Request<Body>, next: Next) -> Response {
@@ -46,15 +55,17 @@ async fn limit_body(request: Request<Body>, next: Next) -> Response {
             next.run(Request::from_parts(parts, Body::from(bytes)))
                 .await
         }
-        Err(_) => {
-            let mut response = AppError::Request {
-                message: format!("the request body is over {} KiB", BODY_LIMIT_BYTES / 1024),
-            }
-            .into_response();
-            *response.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
-            response
-        }
+        Err(_) => too_large(),
     }
+}
+
+/// The limit layer below refuses a declared length in plain text: answer JSON instead.
+async fn json_too_large(request: Request<Body>, next: Next) -> Response {
+    let response = next.run(request).await;
+    if response.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        return too_large();
+    }
+    response
 }
 
 /// Unknown server-function names land here (Leptos routes the known ones itself).
@@ -102,6 +113,7 @@ pub fn build(state: AppState) -> Router {
         // Server functions answer POST only: no GET encoding can change anything.
         .route("/api/{*fn_name}", post(server_fn_handler))
         .route("/audit/export", get(audit_export::export))
+        .route("/live/activity", get(activity_live::activity))
         .leptos_routes_with_context(
             &state,
             routes,
@@ -112,6 +124,17 @@ pub fn build(state: AppState) -> Router {
         // and 404s never load (or, with always_save, rewrite) a session.
         .route_layer(from_fn_with_state(state.clone(), auth::load_session_actor))
         .route_layer(sessions)
+        // The runtime API authenticates with bearer tokens, never with the session.
+        .nest(
+            crate::runtime::PREFIX,
+            crate::runtime::routes(state.web.runtime_rate),
+        )
+        // Other paths under the runtime prefix (another version, a typo) answer the
+        // runtime's JSON 404, not the console's server-function routes.
+        .route(
+            "/api/runtime/{*rest}",
+            axum::routing::any(crate::runtime::unknown_route),
+        )
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
@@ -122,6 +145,7 @@ pub fn build(state: AppState) -> Router {
         .layer(from_fn(limit_body))
         // Refuses a declared Content-Length over the limit before reading anything.
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
+        .layer(from_fn(json_too_large))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

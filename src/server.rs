@@ -66,7 +66,9 @@ pub async fn serve(database: DatabaseUrl, args: ServeArgs) -> Result<(), String>
     };
     spawn_session_sweeper(DbSessionStore::new(conn));
     spawn_last_used_flusher(state.ctx.clone());
+    spawn_decision_flusher(state.ctx.clone());
     let flush_at_exit = state.ctx.clone();
+    let closing = state.ctx.runtime.clone();
     let app = crate::router::build(state);
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await
@@ -77,12 +79,20 @@ pub async fn serve(database: DatabaseUrl, args: ServeArgs) -> Result<(), String>
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        // Open runtime streams would otherwise hold the shutdown forever.
+        closing.hub.close_all();
+    })
     .await
     .map_err(|e| format!("server error: {e}"))?;
     // What runtimes did since the last flush is not lost on a clean stop.
     if let Err(e) = flush_at_exit.last_used.flush(&flush_at_exit.db).await {
         tracing::warn!(error = %e, "could not record token last-used times at shutdown");
+    }
+    let runtime = &flush_at_exit.runtime;
+    if let Err(e) = runtime.log.flush(&flush_at_exit.db, &runtime.hub).await {
+        tracing::warn!(error = %e, "could not record the last runtime decisions at shutdown");
     }
     Ok(())
 }
@@ -95,6 +105,19 @@ fn spawn_last_used_flusher(ctx: app::domain::Ctx) {
             tick.tick().await;
             if let Err(e) = ctx.last_used.flush(&ctx.db).await {
                 tracing::warn!(error = %e, "could not record token last-used times; will retry");
+            }
+        }
+    });
+}
+
+/// Writes runtime decisions to the activity feed in batches, off the request path.
+fn spawn_decision_flusher(ctx: app::domain::Ctx) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(app::domain::runtime::decision_log::FLUSH_EVERY);
+        loop {
+            tick.tick().await;
+            if let Err(e) = ctx.runtime.log.flush(&ctx.db, &ctx.runtime.hub).await {
+                tracing::warn!(error = %e, "could not record runtime decisions; will retry");
             }
         }
     });

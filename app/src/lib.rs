@@ -21,8 +21,8 @@ use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use pages::{
-    Area, AuditPage, CapabilitiesPage, LoginPage, MembersPage, NotBuiltYet, NotFound, OverviewPage,
-    PersonaDetailPage, PersonasPage, Shell, SpaceDetailPage, SpacesPage, TokensPage,
+    ActivityPage, Area, AuditPage, CapabilitiesPage, LoginPage, MembersPage, NotBuiltYet, NotFound,
+    OverviewPage, PersonaDetailPage, PersonasPage, Shell, SpaceDetailPage, SpacesPage, TokensPage,
 };
 
 /// The HTML document around the app (server side only renders this).
@@ -87,7 +87,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("rollout") view=|| view! { <NotBuiltYet area=Area::Rollout /> } ssr=SsrMode::Async />
                     <Route path=path!("review") view=|| view! { <NotBuiltYet area=Area::Review /> } ssr=SsrMode::Async />
                     <Route path=path!("kill-switches") view=|| view! { <NotBuiltYet area=Area::KillSwitches /> } ssr=SsrMode::Async />
-                    <Route path=path!("activity") view=|| view! { <NotBuiltYet area=Area::Activity /> } ssr=SsrMode::Async />
+                    <Route path=path!("activity") view=ActivityPage ssr=SsrMode::Async />
                     <Route path=path!("audit") view=AuditPage ssr=SsrMode::Async />
                     <Route path=path!("evaluation") view=|| view! { <NotBuiltYet area=Area::Evaluation /> } ssr=SsrMode::Async />
                 </ParentRoute>

@@ -8,6 +8,7 @@ mod m20261128_000003_audit;
 mod m20261128_000004_model;
 mod m20261129_000005_audit_head;
 mod m20261129_000006_runtime_tokens;
+mod m20261129_000007_runtime_activity;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000004_model::Migration),
             Box::new(m20261129_000005_audit_head::Migration),
             Box::new(m20261129_000006_runtime_tokens::Migration),
+            Box::new(m20261129_000007_runtime_activity::Migration),
         ]
     }
 }

@@ -21,9 +21,16 @@ pub const DEADLINE: Duration = Duration::from_secs(8);
 fn is_page(request: &Request<Body>) -> bool {
     let path = request.uri().path();
     request.method() == Method::GET
-        && !["/api/", "/pkg/", "/audit/export", "/healthz", "/readyz"]
-            .iter()
-            .any(|prefix| path.starts_with(prefix))
+        && ![
+            "/api/",
+            "/pkg/",
+            "/audit/export",
+            "/live/",
+            "/healthz",
+            "/readyz",
+        ]
+        .iter()
+        .any(|prefix| path.starts_with(prefix))
 }
 
 pub async fn render_deadline(request: Request<Body>, next: Next) -> Response {

@@ -31,10 +31,12 @@ pub enum Action {
     LowerRiskyGrant,
     /// Issue, rotate and revoke the space's runtime tokens.
     ManageTokens,
+    /// Engage a kill-switch (a tenant-wide one needs the whole tenant).
+    EngageKillSwitch,
 }
 
 impl Action {
-    pub const ALL: [Action; 10] = [
+    pub const ALL: [Action; 11] = [
         Action::ViewTenant,
         Action::ViewAudit,
         Action::ViewMembers,
@@ -45,6 +47,7 @@ impl Action {
         Action::EditSpace,
         Action::LowerRiskyGrant,
         Action::ManageTokens,
+        Action::EngageKillSwitch,
     ];
 }
 
@@ -75,6 +78,7 @@ fn role_allows(role: Role, action: Action) -> bool {
                 | ViewSpace
                 | EditSpace
                 | ManageTokens
+                | EngageKillSwitch
         ),
         Role::Reviewer | Role::Evaluator | Role::Viewer => {
             matches!(action, ViewTenant | ViewAudit | ViewMembers | ViewSpace)
@@ -92,6 +96,7 @@ fn needs_whole_tenant(action: Action) -> bool {
             | Action::CreateSpace
             | Action::ManageMembers
             | Action::ManageOwners
+            | Action::EngageKillSwitch
     )
 }
 
@@ -162,6 +167,7 @@ mod tests {
                 EditSpace,
                 LowerRiskyGrant,
                 ManageTokens,
+                EngageKillSwitch,
             ],
         ),
         (
@@ -174,6 +180,7 @@ mod tests {
                 ViewSpace,
                 EditSpace,
                 ManageTokens,
+                EngageKillSwitch,
             ],
         ),
         (

@@ -622,6 +622,9 @@ async fn set_seeded_stage(
         Change::updated("persona.stage_seeded", &before, &after),
     )
     .await?;
-    txn.commit().await?;
+    super::runtime::changes::policy_changed(&txn, &after.space_id, Some(after.id.as_str())).await?;
+    ctx.runtime
+        .commit(&ctx.db, txn, std::slice::from_ref(&after.space_id))
+        .await?;
     Ok(())
 }

@@ -3,6 +3,7 @@
 //! handlers parse input, call one function from here, and format the result.
 
 pub mod access;
+pub mod activity;
 pub mod actor;
 pub mod audit;
 pub mod auth;
@@ -12,9 +13,11 @@ pub mod db;
 pub mod demo;
 pub mod entities;
 pub mod grants;
+pub mod killswitch;
 pub mod members;
 pub mod personas;
 pub mod policy;
+pub mod runtime;
 pub mod spaces;
 pub mod tenants;
 pub mod tokens;
@@ -33,6 +36,8 @@ pub struct Ctx {
     pub throttle: Arc<auth::throttle::LoginThrottle>,
     /// Runtime tokens seen since the last write of their "last used" time.
     pub last_used: Arc<tokens::last_used::LastUsed>,
+    /// Policy snapshots, the change stream and the decision feed of the runtime API.
+    pub runtime: Arc<runtime::Runtime>,
 }
 
 impl Ctx {
@@ -42,6 +47,7 @@ impl Ctx {
             passwords: Arc::new(auth::passwords::PasswordHasher::new()?),
             throttle: Arc::new(auth::throttle::LoginThrottle::default()),
             last_used: Arc::default(),
+            runtime: Arc::default(),
         })
     }
 }

@@ -1,5 +1,6 @@
 //! One module an area. Areas not built yet say so.
 
+mod activity;
 mod audit;
 mod capabilities;
 mod login;
@@ -11,6 +12,7 @@ mod personas;
 mod shell;
 mod spaces;
 
+pub use activity::ActivityPage;
 pub use audit::AuditPage;
 pub use capabilities::CapabilitiesPage;
 pub use login::LoginPage;

@@ -6,7 +6,6 @@ pub enum Area {
     Rollout,
     Review,
     KillSwitches,
-    Activity,
     Evaluation,
 }
 
@@ -16,7 +15,6 @@ impl Area {
             Area::Rollout => "Rollout",
             Area::Review => "Review queue",
             Area::KillSwitches => "Kill-switches",
-            Area::Activity => "Activity",
             Area::Evaluation => "Evaluation",
         }
     }
@@ -33,7 +31,6 @@ impl Area {
             Area::KillSwitches => {
                 "Stop a tenant, space, app, persona or capability at once, and drill it."
             }
-            Area::Activity => "Watch decisions and actions from persona runtimes, live.",
             Area::Evaluation => {
                 "Walk the buyer's checklist and share an evidence-backed readiness report."
             }

@@ -2,6 +2,7 @@
 //! returns the result. Every one is a public HTTP endpoint (POST only), so every one goes
 //! through the domain's authorization.
 
+pub mod activity;
 pub mod audit;
 pub mod capabilities;
 pub mod members;

@@ -79,6 +79,8 @@ typed_id!(
     TeamId,
     EnvironmentId,
     TokenId,
+    ApprovalId,
+    KillSwitchId,
 );
 
 #[cfg(test)]

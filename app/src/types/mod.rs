@@ -1,5 +1,6 @@
 //! Types shared by the server and the browser: typed ids, roles, and what pages receive.
 
+mod activity_views;
 mod admin_views;
 mod ids;
 mod model;
@@ -9,6 +10,7 @@ mod space_views;
 mod token_views;
 mod views;
 
+pub use activity_views::*;
 pub use admin_views::*;
 pub use ids::*;
 pub use model::*;

@@ -5,8 +5,8 @@ use serde_json::{Value, json};
 
 use crate::domain::capabilities::read::CapabilityWithActions;
 use crate::domain::entities::{
-    app, capability, environment, grant, membership, persona, runtime_token, space, team, tenant,
-    user,
+    app, capability, environment, grant, kill_switch, membership, persona, runtime_token, space,
+    team, tenant, user,
 };
 
 pub trait Audited {
@@ -188,6 +188,21 @@ impl Audited for runtime_token::Model {
             "expires_at": at(&self.expires_at),
             "revoked_at": self.revoked_at.as_ref().map(at),
             "rotated_from": self.rotated_from,
+        })
+    }
+}
+
+impl Audited for kill_switch::Model {
+    const ENTITY: &'static str = "kill_switch";
+    fn audit_id(&self) -> String {
+        self.id.clone()
+    }
+    fn audit_view(&self) -> Value {
+        json!({
+            "scope": self.scope,
+            "scope_id": self.scope_id,
+            "engaged": self.engaged,
+            "reason": self.reason,
         })
     }
 }

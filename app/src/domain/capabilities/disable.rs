@@ -10,6 +10,7 @@ use crate::AppError;
 use crate::domain::audit::{AuditActor, Audited, Change, record};
 use crate::domain::authz::Action;
 use crate::domain::entities::{capability, grant, persona};
+use crate::domain::runtime::changes;
 use crate::domain::spaces::space_for;
 use crate::domain::{Actor, Ctx, db};
 use crate::types::{Access, AffectedGrant, CapabilityId, DisableImpact, SpaceId, TenantId};
@@ -128,6 +129,9 @@ pub async fn disable_capability(
         change,
     )
     .await?;
-    txn.commit().await?;
+    changes::policy_changed(&txn, space_id.as_str(), None).await?;
+    ctx.runtime
+        .commit(&ctx.db, txn, &[space_id.to_string()])
+        .await?;
     Ok(ended.len())
 }

@@ -8,6 +8,7 @@ use crate::AppError;
 use crate::domain::audit::{AuditActor, Change, record};
 use crate::domain::authz::Action;
 use crate::domain::entities::{capability, capability_action};
+use crate::domain::runtime::changes;
 use crate::domain::spaces::space_for;
 use crate::domain::validate::{check_name, check_text};
 use crate::domain::{Actor, Ctx, db, now};
@@ -81,7 +82,10 @@ pub async fn enable_builtin(
             CapabilityId::from_db(created.capability.id)
         }
     };
-    txn.commit().await?;
+    changes::policy_changed(&txn, space_id.as_str(), None).await?;
+    ctx.runtime
+        .commit(&ctx.db, txn, &[space_id.to_string()])
+        .await?;
     Ok(id)
 }
 
@@ -144,7 +148,10 @@ pub async fn register_external_system(
         Change::created("capability.registered", &created),
     )
     .await?;
-    txn.commit().await?;
+    changes::policy_changed(&txn, space_id.as_str(), None).await?;
+    ctx.runtime
+        .commit(&ctx.db, txn, &[space_id.to_string()])
+        .await?;
     Ok(CapabilityId::from_db(created.capability.id))
 }
 

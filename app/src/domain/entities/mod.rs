@@ -1,16 +1,21 @@
 //! sea-orm entities, one file a table. Only the domain layer touches these.
 
 pub mod app;
+pub mod approval;
 pub mod audit_entry;
 pub mod capability;
 pub mod capability_action;
+pub mod decision;
 pub mod environment;
 pub mod grant;
+pub mod kill_switch;
 pub mod membership;
 pub mod persona;
+pub mod runtime_event;
 pub mod runtime_token;
 pub mod session;
 pub mod space;
+pub mod stream_event;
 pub mod team;
 pub mod team_member;
 pub mod team_space;

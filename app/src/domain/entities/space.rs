@@ -10,6 +10,10 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub description: String,
     pub created_at: TimeDateTimeWithTimeZone,
+    /// The last stream event id handed out in this space.
+    pub event_seq: i64,
+    /// Bumped with every change to what a persona of this space may do.
+    pub policy_version: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

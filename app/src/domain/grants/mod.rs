@@ -11,6 +11,7 @@ use super::audit::{AuditActor, Change, record};
 use super::authz::{Action, Scope, authorize};
 use super::entities::{capability, capability_action, grant};
 use super::personas::persona_for;
+use super::runtime::changes;
 use super::spaces::environment_names;
 use super::{Actor, Ctx, db, now};
 use crate::AppError;
@@ -148,7 +149,10 @@ pub async fn set_grant(
         }
     };
     record(&txn, &tenant, &AuditActor::of(actor), change).await?;
-    txn.commit().await?;
+    changes::policy_changed(&txn, &space.id, Some(persona_id.as_str())).await?;
+    ctx.runtime
+        .commit(&ctx.db, txn, std::slice::from_ref(&space.id))
+        .await?;
     Ok(id)
 }
 
@@ -182,6 +186,10 @@ pub async fn remove_grant(
         Change::deleted("grant.removed", &before),
     )
     .await?;
-    txn.commit().await?;
+    let space_id = &found.scope.space.id;
+    changes::policy_changed(&txn, space_id, Some(persona_id.as_str())).await?;
+    ctx.runtime
+        .commit(&ctx.db, txn, std::slice::from_ref(space_id))
+        .await?;
     Ok(())
 }

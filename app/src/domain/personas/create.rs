@@ -8,6 +8,7 @@ use crate::AppError;
 use crate::domain::audit::{AuditActor, Change, record};
 use crate::domain::authz::Action;
 use crate::domain::entities::persona;
+use crate::domain::runtime::changes;
 use crate::domain::spaces::space_for;
 use crate::domain::validate::{check_name, check_text};
 use crate::domain::{Actor, Ctx, db, now};
@@ -89,6 +90,9 @@ pub async fn create_persona(
         Change::created("persona.created", &created),
     )
     .await?;
-    txn.commit().await?;
+    changes::policy_changed(&txn, &created.space_id, Some(created.id.as_str())).await?;
+    ctx.runtime
+        .commit(&ctx.db, txn, std::slice::from_ref(&created.space_id))
+        .await?;
     Ok(id)
 }

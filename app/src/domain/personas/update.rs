@@ -8,6 +8,7 @@ use crate::AppError;
 use crate::domain::audit::{AuditActor, Change, record};
 use crate::domain::authz::Action;
 use crate::domain::entities::persona;
+use crate::domain::runtime::changes;
 use crate::domain::validate::{check_name, check_text};
 use crate::domain::{Actor, Ctx, db};
 use crate::types::{PersonaId, TenantId};
@@ -110,6 +111,10 @@ pub async fn update_persona(
         Change::updated("persona.updated", &before, &after),
     )
     .await?;
-    txn.commit().await?;
+    // Stage is part of the policy; name and owner are not, but one event is cheap.
+    changes::policy_changed(&txn, &after.space_id, Some(after.id.as_str())).await?;
+    ctx.runtime
+        .commit(&ctx.db, txn, std::slice::from_ref(&after.space_id))
+        .await?;
     Ok(())
 }

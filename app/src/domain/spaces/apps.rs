@@ -57,6 +57,9 @@ pub async fn create_app(
         Change::created("app.created", &created),
     )
     .await?;
-    txn.commit().await?;
+    // The runtime's snapshot knows the space's apps: it must see the new one.
+    ctx.runtime
+        .commit(&ctx.db, txn, &[space_id.to_string()])
+        .await?;
     Ok(id)
 }

@@ -47,6 +47,8 @@ pub async fn create_space(
         name: Set(name),
         description: Set(description),
         created_at: Set(at),
+        event_seq: Set(0),
+        policy_version: Set(0),
     }
     .insert(&txn)
     .await?;

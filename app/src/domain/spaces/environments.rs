@@ -52,6 +52,9 @@ pub async fn add_environment(
         Change::created("environment.created", &created),
     )
     .await?;
-    txn.commit().await?;
+    // The runtime's snapshot knows the space's environments: it must see the new one.
+    ctx.runtime
+        .commit(&ctx.db, txn, &[space_id.to_string()])
+        .await?;
     Ok(())
 }

@@ -18,6 +18,8 @@ pub struct RuntimeToken {
     pub app_id: Option<AppId>,
     pub persona_id: Option<PersonaId>,
     pub scopes: Vec<RuntimeScope>,
+    /// When it stops working (rotation shortens it); open streams end then.
+    pub expires_at: time::OffsetDateTime,
 }
 
 impl RuntimeToken {
@@ -61,5 +63,21 @@ pub async fn authenticate(ctx: &Ctx, raw: &str) -> Result<RuntimeToken, AppError
         app_id: token.app_id.map(AppId::from_db),
         persona_id: token.persona_id.map(PersonaId::from_db),
         scopes: scopes_from_db(&token.scopes),
+        expires_at: token.expires_at,
     })
+}
+
+/// Whether a token that passed earlier still works (neither revoked nor expired). A
+/// database error counts as "no": an open stream then closes and the runtime reconnects.
+pub async fn still_valid(ctx: &Ctx, token: &RuntimeToken) -> bool {
+    match runtime_token::Entity::find_by_id(token.id.as_str())
+        .one(&ctx.db)
+        .await
+    {
+        Ok(Some(found)) => !matches!(
+            status(&found, now(), false),
+            TokenStatus::Revoked | TokenStatus::Expired
+        ),
+        _ => false,
+    }
 }

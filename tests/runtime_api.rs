@@ -1,0 +1,933 @@
+//! The runtime API as an outside client sees it: a real server on a TCP port, plain HTTP
+//! and JSON (`serde_json::Value`, no shared Rust types). Setup (tokens, grants,
+//! switches) goes through the console's own services, as an operator would click it.
+//! Every endpoint, every decision rule in the contract's order, every error status,
+//! ETag 304, idempotent events, stream replay and revocation. On SQLite and PostgreSQL.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::TestApp;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use serde_json::{Value, json};
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use app::domain::Actor;
+use app::domain::auth::login::cli_actor;
+use app::domain::demo::Demo;
+use app::domain::entities::{capability, decision, runtime_event, stream_event};
+use app::domain::grants::{SetGrant, set_grant};
+use app::domain::killswitch::{SwitchTarget, engage};
+use app::domain::runtime::snapshot::SwitchScope;
+use app::domain::tokens::issue::{NewToken, issue_token};
+use app::domain::tokens::revoke::revoke_token;
+use app::types::{PersonaId, RuntimeScope};
+use persona_console::config::WebConfig;
+use persona_console::runtime::rate_limit::RateLimit;
+
+on_both_databases!(
+    every_decision_rule_answers_in_the_contracts_order,
+    policy_carries_an_etag_and_answers_304_until_something_changes,
+    every_error_has_the_contracts_shape_and_changes_nothing,
+    events_are_counted_once_per_idempotency_key,
+    narrowed_tokens_reach_only_their_persona_and_app,
+    the_stream_sends_changes_replays_what_was_missed_and_closes_on_revocation,
+    a_token_over_its_rate_gets_429_with_retry_after,
+);
+
+/// The server on a real port, and what the tests set it up with.
+struct Outside {
+    app: TestApp,
+    base: String,
+    http: reqwest::Client,
+    demo: Demo,
+    owner: Actor,
+}
+
+struct Reply {
+    status: u16,
+    headers: reqwest::header::HeaderMap,
+    json: Value,
+}
+
+impl Reply {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    fn code(&self) -> &str {
+        self.json["error"]["code"].as_str().unwrap_or_default()
+    }
+
+    fn message(&self) -> &str {
+        self.json["error"]["message"].as_str().unwrap_or_default()
+    }
+}
+
+async fn serve(app: TestApp) -> Outside {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let router = app.router.clone();
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap();
+    });
+    let demo = app.demo().await;
+    let owner = cli_actor(&app.ctx, &demo.login.email, demo.tenant_id.as_str())
+        .await
+        .unwrap();
+    Outside {
+        app,
+        base: format!("http://{addr}"),
+        http: reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .build()
+            .unwrap(),
+        demo,
+        owner,
+    }
+}
+
+impl Outside {
+    fn space(&self, name: &str) -> String {
+        self.demo
+            .spaces
+            .iter()
+            .find(|s| s.name.contains(name))
+            .unwrap_or_else(|| panic!("no demo space {name}"))
+            .id
+            .to_string()
+    }
+
+    fn persona(&self, name: &str) -> String {
+        self.demo
+            .personas
+            .iter()
+            .find(|p| p.name == name)
+            .unwrap_or_else(|| panic!("no demo persona {name}"))
+            .id
+            .to_string()
+    }
+
+    async fn token(
+        &self,
+        space: &str,
+        scopes: &[RuntimeScope],
+        persona: &str,
+        app: &str,
+    ) -> String {
+        let scopes: Vec<String> = scopes.iter().map(|s| s.as_str().to_string()).collect();
+        issue_token(
+            &self.app.ctx,
+            &self.owner,
+            &space.parse().unwrap(),
+            NewToken {
+                name: "outside client",
+                scopes: &scopes,
+                app_id: app,
+                persona_id: persona,
+                expires_in_days: Some(1),
+            },
+        )
+        .await
+        .unwrap()
+        .token
+    }
+
+    async fn full_token(&self, space: &str) -> String {
+        self.token(space, RuntimeScope::ALL, "", "").await
+    }
+
+    async fn send(&self, request: reqwest::RequestBuilder) -> Reply {
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let text = response.text().await.unwrap();
+        let json = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text)
+                .unwrap_or_else(|_| panic!("not JSON (status {status}): {text}"))
+        };
+        Reply {
+            status,
+            headers,
+            json,
+        }
+    }
+
+    async fn get(&self, path: &str, token: &str) -> Reply {
+        self.send(
+            self.http
+                .get(format!("{}{path}", self.base))
+                .bearer_auth(token),
+        )
+        .await
+    }
+
+    async fn post(&self, path: &str, token: &str, body: &Value) -> Reply {
+        self.post_raw(path, token, "application/json", body.to_string())
+            .await
+    }
+
+    async fn post_raw(&self, path: &str, token: &str, content_type: &str, body: String) -> Reply {
+        self.send(
+            self.http
+                .post(format!("{}{path}", self.base))
+                .bearer_auth(token)
+                .header("content-type", content_type)
+                .body(body),
+        )
+        .await
+    }
+
+    async fn decide(&self, token: &str, body: Value) -> Reply {
+        self.post("/api/runtime/v1/decisions", token, &body).await
+    }
+
+    async fn capability_id(&self, space: &str, key: &str) -> String {
+        capability::Entity::find()
+            .filter(capability::Column::SpaceId.eq(space))
+            .filter(capability::Column::Key.eq(key))
+            .one(&self.app.ctx.db)
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("no capability {key}"))
+            .id
+    }
+
+    async fn grant(
+        &self,
+        persona: &str,
+        capability: &str,
+        action: &str,
+        access: &str,
+        envs: &[&str],
+        min: &str,
+    ) {
+        let envs: Vec<String> = envs.iter().map(|e| (*e).to_string()).collect();
+        set_grant(
+            &self.app.ctx,
+            &self.owner,
+            &persona.parse::<PersonaId>().unwrap(),
+            SetGrant {
+                capability_id: capability,
+                action,
+                access,
+                environments: &envs,
+                min_stage: min,
+                reason: "outside-client test",
+                version: None,
+            },
+        )
+        .await
+        .unwrap();
+    }
+
+    async fn engage(&self, scope: SwitchScope, id: &str) {
+        engage(
+            &self.app.ctx,
+            &self.owner,
+            &SwitchTarget {
+                scope,
+                id: id.to_string(),
+            },
+            "outside-client test: stop it",
+        )
+        .await
+        .unwrap();
+    }
+}
+
+fn ask(persona: &str, capability: &str, action: Option<&str>, access: &str, env: &str) -> Value {
+    json!({
+        "persona_id": persona,
+        "capability": capability,
+        "action": action,
+        "access": access,
+        "environment": env,
+    })
+}
+
+fn verdict(reply: &Reply) -> (String, String) {
+    assert_eq!(reply.status, 200, "{}", reply.json);
+    (
+        reply.json["decision"].as_str().unwrap().to_string(),
+        reply.json["reason"].as_str().unwrap().to_string(),
+    )
+}
+
+fn pair(decision: &str, reason: &str) -> (String, String) {
+    (decision.to_string(), reason.to_string())
+}
+
+async fn every_decision_rule_answers_in_the_contracts_order(app: TestApp) {
+    let o = serve(app).await;
+    let support = o.space("Support");
+    let token = o.full_token(&support).await;
+    let (ava, milo) = (o.persona("Ava"), o.persona("Milo"));
+
+    // granted: Ava (stage 2) may write chat in production.
+    let r = o
+        .decide(&token, ask(&ava, "chat", None, "write", "production"))
+        .await;
+    assert_eq!(verdict(&r), pair("allow", "granted"));
+    assert!(r.json["policy_version"].as_i64().unwrap() > 0);
+    assert!(r.json.get("approval_id").is_none());
+    // no_grant: enabled in the space, never granted to Ava.
+    let r = o
+        .decide(&token, ask(&ava, "kv_datastore", None, "read", "sandbox"))
+        .await;
+    assert_eq!(verdict(&r), pair("deny", "no_grant"));
+    // environment: create_ticket is open in staging and production only.
+    let r = o
+        .decide(
+            &token,
+            ask(&ava, "zendesk", Some("create_ticket"), "write", "sandbox"),
+        )
+        .await;
+    assert_eq!(verdict(&r), pair("deny", "environment"));
+    // access: search_tickets is granted for reading.
+    let r = o
+        .decide(
+            &token,
+            ask(
+                &ava,
+                "zendesk",
+                Some("search_tickets"),
+                "write",
+                "production",
+            ),
+        )
+        .await;
+    assert_eq!(verdict(&r), pair("deny", "access"));
+    // stage: a grant from stage 2 on Milo (stage 1). The change is seen at once.
+    let zendesk = o.capability_id(&support, "zendesk").await;
+    o.grant(&milo, &zendesk, "create_ticket", "write", &["sandbox"], "2")
+        .await;
+    let r = o
+        .decide(
+            &token,
+            ask(&milo, "zendesk", Some("create_ticket"), "write", "sandbox"),
+        )
+        .await;
+    assert_eq!(verdict(&r), pair("deny", "stage"));
+    // approval_required: a refund is held for a person; asking again finds the same item.
+    let refund = ask(
+        &ava,
+        "store-orders",
+        Some("issue_refund"),
+        "write",
+        "production",
+    );
+    let first = o.decide(&token, refund.clone()).await;
+    assert_eq!(verdict(&first), pair("needs_approval", "approval_required"));
+    let approval = first.json["approval_id"].as_str().unwrap().to_string();
+    let again = o.decide(&token, refund).await;
+    assert_eq!(again.json["approval_id"], first.json["approval_id"]);
+    let read = o
+        .get(&format!("/api/runtime/v1/approvals/{approval}"), &token)
+        .await;
+    assert_eq!(read.status, 200, "{}", read.json);
+    assert_eq!(read.json["state"], "pending");
+    assert_eq!(read.json["approval_id"], approval.as_str());
+    assert!(read.json["decided_by"].is_null());
+
+    // kill_switch beats everything: a capability switch stops chat for every persona…
+    let chat = o.capability_id(&support, "chat").await;
+    o.engage(SwitchScope::Capability, &chat).await;
+    let r = o
+        .decide(&token, ask(&milo, "chat", None, "write", "sandbox"))
+        .await;
+    assert_eq!(verdict(&r), pair("deny", "kill_switch"));
+    // …and leaves other capabilities alone, until a persona switch stops Ava entirely.
+    let r = o
+        .decide(
+            &token,
+            ask(&ava, "zendesk", Some("search_tickets"), "read", "sandbox"),
+        )
+        .await;
+    assert_eq!(verdict(&r), pair("allow", "granted"));
+    o.engage(SwitchScope::Persona, &ava).await;
+    let r = o
+        .decide(
+            &token,
+            ask(&ava, "zendesk", Some("search_tickets"), "read", "sandbox"),
+        )
+        .await;
+    assert_eq!(verdict(&r), pair("deny", "kill_switch"));
+
+    // Unknown persona, a persona of another space, of another tenant: all 404, alike.
+    let otto = o.persona("Otto");
+    let cora = o.demo.other_tenant.personas[0].id.to_string();
+    for persona in [
+        uuid::Uuid::now_v7().to_string(),
+        otto,
+        cora,
+        "not-an-id".into(),
+    ] {
+        let r = o
+            .decide(&token, ask(&persona, "chat", None, "read", "sandbox"))
+            .await;
+        assert_eq!(r.status, 404, "{persona}: {}", r.json);
+        assert_eq!(r.code(), "not_found");
+    }
+
+    // Every decision reaches the activity feed, in one batch, not one write per request.
+    assert_eq!(
+        decision::Entity::find().count(&o.app.ctx.db).await.unwrap(),
+        0
+    );
+    let runtime = &o.app.ctx.runtime;
+    let written = runtime
+        .log
+        .flush(&o.app.ctx.db, &runtime.hub)
+        .await
+        .unwrap();
+    assert_eq!(written, 10);
+    let denied_by_switch = decision::Entity::find()
+        .filter(decision::Column::Reason.eq("kill_switch"))
+        .count(&o.app.ctx.db)
+        .await
+        .unwrap();
+    assert_eq!(denied_by_switch, 2);
+}
+
+async fn policy_carries_an_etag_and_answers_304_until_something_changes(app: TestApp) {
+    let o = serve(app).await;
+    let support = o.space("Support");
+    let token = o.full_token(&support).await;
+    let milo = o.persona("Milo");
+    let path = format!("/api/runtime/v1/personas/{milo}/policy");
+
+    let first = o.get(&path, &token).await;
+    assert_eq!(first.status, 200, "{}", first.json);
+    let p = &first.json;
+    assert_eq!(p["persona_id"], milo.as_str());
+    assert_eq!(p["space_id"], support.as_str());
+    assert_eq!(p["stage"], 1);
+    assert_eq!(p["stage_name"], "pilot");
+    assert_eq!(p["halted"], false);
+    assert!(p["halted_by"].is_null());
+    assert_eq!(p["halted_capabilities"], json!([]));
+    assert_eq!(p["max_staleness_seconds"], 60);
+    let caps: Vec<&str> = p["grants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["capability"].as_str().unwrap())
+        .collect();
+    assert_eq!(caps, ["chat", "store-orders"]);
+    assert_eq!(p["grants"][0]["kind"], "builtin");
+    assert_eq!(p["grants"][1]["kind"], "external");
+    assert_eq!(p["grants"][1]["action"], "lookup_order");
+    assert_eq!(p["grants"][1]["environments"], json!(["sandbox"]));
+    let etag = first.header("etag").unwrap().to_string();
+
+    let again = o
+        .send(
+            o.http
+                .get(format!("{}{path}", o.base))
+                .bearer_auth(&token)
+                .header("if-none-match", &etag),
+        )
+        .await;
+    assert_eq!(again.status, 304);
+    assert_eq!(again.header("etag"), Some(etag.as_str()));
+
+    // A grant above Milo's stage is not listed, but it is a change: new version, new tag.
+    let zendesk = o.capability_id(&support, "zendesk").await;
+    o.grant(&milo, &zendesk, "create_ticket", "write", &["sandbox"], "2")
+        .await;
+    let changed = o
+        .send(
+            o.http
+                .get(format!("{}{path}", o.base))
+                .bearer_auth(&token)
+                .header("if-none-match", &etag),
+        )
+        .await;
+    assert_eq!(changed.status, 200);
+    assert_ne!(changed.header("etag"), Some(etag.as_str()));
+    assert!(changed.json["version"].as_i64() > first.json["version"].as_i64());
+    assert_eq!(changed.json["grants"].as_array().unwrap().len(), 2);
+
+    // A switch on the space halts the persona, and says which switch.
+    o.engage(SwitchScope::Space, &support).await;
+    let halted = o.get(&path, &token).await;
+    assert_eq!(halted.json["halted"], true);
+    assert_eq!(
+        halted.json["halted_by"],
+        json!({"scope": "space", "id": support})
+    );
+}
+
+async fn every_error_has_the_contracts_shape_and_changes_nothing(app: TestApp) {
+    let o = serve(app).await;
+    let support = o.space("Support");
+    let token = o.full_token(&support).await;
+    let ava = o.persona("Ava");
+    let decisions = "/api/runtime/v1/decisions";
+    let good = ask(&ava, "chat", None, "write", "production");
+
+    // 401: none, garbage, a mistyped checksum, a revoked token.
+    let none = o
+        .send(
+            o.http
+                .post(format!("{}{decisions}", o.base))
+                .header("content-type", "application/json")
+                .body(good.to_string()),
+        )
+        .await;
+    assert_eq!((none.status, none.code()), (401, "unauthenticated"));
+    assert_eq!(none.header("www-authenticate"), Some("Bearer"));
+    let mut mistyped = token.clone();
+    let last = mistyped.pop().unwrap();
+    mistyped.push(if last == 'a' { 'b' } else { 'a' });
+    for bad in ["garbage", mistyped.as_str()] {
+        let r = o.decide(bad, good.clone()).await;
+        assert_eq!((r.status, r.code()), (401, "unauthenticated"), "{bad}");
+        assert!(!r.message().contains(bad), "the message echoes the token");
+    }
+    let doomed = o.full_token(&support).await;
+    assert_eq!(o.decide(&doomed, good.clone()).await.status, 200);
+    let doomed_id = app::domain::tokens::format::hash(&doomed);
+    let doomed_row = app::domain::entities::runtime_token::Entity::find()
+        .filter(app::domain::entities::runtime_token::Column::SecretHash.eq(doomed_id))
+        .one(&o.app.ctx.db)
+        .await
+        .unwrap()
+        .unwrap();
+    revoke_token(&o.app.ctx, &o.owner, &doomed_row.id.parse().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(o.decide(&doomed, good.clone()).await.status, 401);
+
+    // 403: a token without the scope.
+    let reader = o.token(&support, &[RuntimeScope::PolicyRead], "", "").await;
+    let r = o.decide(&reader, good.clone()).await;
+    assert_eq!((r.status, r.code()), (403, "forbidden"));
+    assert!(r.message().contains("decisions:write"), "{}", r.message());
+
+    // 415, 413, and 400s that name the field.
+    let r = o
+        .post_raw(decisions, &token, "text/plain", good.to_string())
+        .await;
+    assert_eq!((r.status, r.code()), (415, "unsupported_media_type"));
+    let huge = json!({ "persona_id": "x".repeat(70 * 1024) });
+    let r = o.post(decisions, &token, &huge).await;
+    assert_eq!((r.status, r.code()), (413, "payload_too_large"));
+    let cases: Vec<(Value, &str)> = vec![
+        (
+            json!({ "capability": "chat", "access": "read", "environment": "sandbox" }),
+            "persona_id",
+        ),
+        (
+            json!({ "persona_id": ava, "capability": "chat", "access": "delete", "environment": "sandbox" }),
+            "access",
+        ),
+        (
+            json!({ "persona_id": ava, "capability": 7, "access": "read", "environment": "sandbox" }),
+            "capability",
+        ),
+        (
+            json!({ "persona_id": ava, "capability": "chat", "access": "read", "environment": "sandbox", "colour": "red" }),
+            "colour",
+        ),
+        (ask(&ava, "teleport", None, "read", "sandbox"), "capability"),
+        (ask(&ava, "chat", None, "read", "moon"), "environment"),
+        (ask(&ava, "", None, "read", "sandbox"), "capability"),
+    ];
+    for (body, field) in cases {
+        let r = o.decide(&token, body.clone()).await;
+        assert_eq!(
+            (r.status, r.code()),
+            (400, "invalid_request"),
+            "{body}: {}",
+            r.json
+        );
+        assert!(r.message().contains(field), "{body}: {}", r.message());
+    }
+    let r = o
+        .post_raw(
+            decisions,
+            &token,
+            "application/json",
+            "{\"persona_id\": ".into(),
+        )
+        .await;
+    assert_eq!((r.status, r.code()), (400, "invalid_request"));
+    assert!(r.message().contains("JSON"), "{}", r.message());
+
+    // Bad event batches: nothing of them is stored.
+    let event = |key: &str| {
+        json!({ "persona_id": ava, "kind": "action", "capability": "chat",
+                "summary": "Answered a question", "occurred_at": "2026-11-01T08:00:00Z",
+                "idempotency_key": key })
+    };
+    // Small events, so 501 of them still fit the 64 KiB body limit (the count is
+    // checked before anything in them).
+    let too_many: Vec<Value> = (0..501)
+        .map(|i| {
+            json!({ "persona_id": "p", "kind": "note", "summary": "x",
+                    "occurred_at": "2026-11-01T08:00:00Z", "idempotency_key": format!("{i}") })
+        })
+        .collect();
+    let future = {
+        let mut e = event("late");
+        e["occurred_at"] = json!("2999-01-01T00:00:00Z");
+        e
+    };
+    let wrong_kind = {
+        let mut e = event("kind");
+        e["kind"] = json!("shout");
+        e
+    };
+    let batches: Vec<(Value, &str)> = vec![
+        (json!({ "events": too_many }), "500"),
+        (json!({ "events": [] }), "events"),
+        (
+            json!({ "events": [event("a"), event("a")] }),
+            "events[1].idempotency_key",
+        ),
+        (
+            json!({ "events": [event("b"), future] }),
+            "events[1].occurred_at",
+        ),
+        (json!({ "events": [wrong_kind] }), "events[0].kind"),
+        (json!({ "events": [{ "persona_id": ava }] }), "events[0]"),
+    ];
+    for (body, words) in batches {
+        let r = o.post("/api/runtime/v1/events", &token, &body).await;
+        assert_eq!((r.status, r.code()), (400, "invalid_request"), "{}", r.json);
+        assert!(r.message().contains(words), "{words}: {}", r.message());
+    }
+    assert_eq!(
+        runtime_event::Entity::find()
+            .count(&o.app.ctx.db)
+            .await
+            .unwrap(),
+        0
+    );
+
+    // Unknown endpoints and approvals answer JSON 404s; bad Last-Event-IDs a 400.
+    for path in ["/api/runtime/v1/nothing-here", "/api/runtime/v2/decisions"] {
+        let r = o.get(path, &token).await;
+        assert_eq!((r.status, r.code()), (404, "not_found"), "{path}");
+    }
+    let r = o.get(decisions, &token).await;
+    assert_eq!((r.status, r.code()), (405, "method_not_allowed"));
+    let r = o
+        .get("/api/runtime/v1/approvals/no-such-approval", &token)
+        .await;
+    assert_eq!((r.status, r.code()), (404, "not_found"));
+    let r = o
+        .send(
+            o.http
+                .get(format!("{}/api/runtime/v1/stream", o.base))
+                .bearer_auth(&token)
+                .header("last-event-id", "yesterday"),
+        )
+        .await;
+    assert_eq!((r.status, r.code()), (400, "invalid_request"));
+
+    // The OpenAPI document needs no token and lists every endpoint.
+    let doc = o
+        .send(
+            o.http
+                .get(format!("{}/api/runtime/v1/openapi.json", o.base)),
+        )
+        .await;
+    assert_eq!(doc.status, 200);
+    assert!(doc.json["openapi"].as_str().unwrap().starts_with("3."));
+    for path in [
+        "/api/runtime/v1/personas/{persona_id}/policy",
+        "/api/runtime/v1/decisions",
+        "/api/runtime/v1/approvals/{approval_id}",
+        "/api/runtime/v1/events",
+        "/api/runtime/v1/stream",
+    ] {
+        assert!(doc.json["paths"].get(path).is_some(), "{path} missing");
+    }
+}
+
+async fn events_are_counted_once_per_idempotency_key(app: TestApp) {
+    let o = serve(app).await;
+    let support = o.space("Support");
+    let token = o.full_token(&support).await;
+    let ava = o.persona("Ava");
+    let event = |key: &str| {
+        json!({ "persona_id": ava, "kind": "message", "summary": "Greeted a customer",
+                "occurred_at": "2026-11-01T08:00:00+01:00", "idempotency_key": key })
+    };
+    let path = "/api/runtime/v1/events";
+    let r = o
+        .post(
+            path,
+            &token,
+            &json!({ "events": [event("a"), event("b"), event("c")] }),
+        )
+        .await;
+    assert_eq!(r.status, 202, "{}", r.json);
+    assert_eq!(r.json, json!({ "accepted": 3, "duplicates": 0 }));
+    let r = o
+        .post(
+            path,
+            &token,
+            &json!({ "events": [event("a"), event("b"), event("c")] }),
+        )
+        .await;
+    assert_eq!(r.json, json!({ "accepted": 0, "duplicates": 3 }));
+    let r = o
+        .post(path, &token, &json!({ "events": [event("c"), event("d")] }))
+        .await;
+    assert_eq!(r.json, json!({ "accepted": 1, "duplicates": 1 }));
+    let stored = runtime_event::Entity::find()
+        .all(&o.app.ctx.db)
+        .await
+        .unwrap();
+    assert_eq!(stored.len(), 4);
+    // Stored in UTC, whatever offset the runtime sent.
+    assert_eq!(
+        stored[0].occurred_at.unix_timestamp(),
+        time::macros::datetime!(2026-11-01 07:00 UTC).unix_timestamp()
+    );
+}
+
+async fn narrowed_tokens_reach_only_their_persona_and_app(app: TestApp) {
+    let o = serve(app).await;
+    let support = o.space("Support");
+    let (ava, milo) = (o.persona("Ava"), o.persona("Milo"));
+    let only_milo = o.token(&support, RuntimeScope::ALL, &milo, "").await;
+    let r = o
+        .decide(&only_milo, ask(&milo, "chat", None, "write", "sandbox"))
+        .await;
+    assert_eq!(verdict(&r), pair("allow", "granted"));
+    let r = o
+        .decide(&only_milo, ask(&ava, "chat", None, "write", "sandbox"))
+        .await;
+    assert_eq!(r.status, 404);
+    let r = o
+        .get(
+            &format!("/api/runtime/v1/personas/{ava}/policy"),
+            &only_milo,
+        )
+        .await;
+    assert_eq!(r.status, 404);
+
+    // An approval Ava's request opened is out of reach for Milo's token.
+    let full = o.full_token(&support).await;
+    let opened = o
+        .decide(
+            &full,
+            ask(
+                &ava,
+                "store-orders",
+                Some("issue_refund"),
+                "write",
+                "production",
+            ),
+        )
+        .await;
+    let approval = opened.json["approval_id"].as_str().unwrap();
+    let r = o
+        .get(&format!("/api/runtime/v1/approvals/{approval}"), &only_milo)
+        .await;
+    assert_eq!(r.status, 404);
+
+    // A token of one app: asking through another app is out of reach; its own app's
+    // switch halts what it asks, not what other tokens ask.
+    let support_app = app::domain::entities::app::Entity::find()
+        .filter(app::domain::entities::app::Column::SpaceId.eq(support.as_str()))
+        .one(&o.app.ctx.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let app_token = o.token(&support, RuntimeScope::ALL, "", &support_app).await;
+    let mut elsewhere = ask(&milo, "chat", None, "write", "sandbox");
+    elsewhere["app_id"] = json!(uuid::Uuid::now_v7().to_string());
+    assert_eq!(o.decide(&app_token, elsewhere.clone()).await.status, 404);
+    assert_eq!(o.decide(&full, elsewhere).await.status, 404);
+    o.engage(SwitchScope::App, &support_app).await;
+    let r = o
+        .decide(&app_token, ask(&milo, "chat", None, "write", "sandbox"))
+        .await;
+    assert_eq!(verdict(&r), pair("deny", "kill_switch"));
+    let r = o
+        .decide(&full, ask(&milo, "chat", None, "write", "sandbox"))
+        .await;
+    assert_eq!(verdict(&r), pair("allow", "granted"));
+    let policy = o
+        .get(
+            &format!("/api/runtime/v1/personas/{milo}/policy"),
+            &app_token,
+        )
+        .await;
+    assert_eq!(
+        policy.json["halted_by"],
+        json!({"scope": "app", "id": support_app})
+    );
+}
+
+/// Reads SSE frames from a response until `want` events arrived or `within` passed.
+async fn read_events(
+    response: &mut reqwest::Response,
+    want: usize,
+    within: Duration,
+) -> Vec<(i64, String, Value)> {
+    let mut buffer = String::new();
+    let mut events = Vec::new();
+    let deadline = Instant::now() + within;
+    while events.len() < want {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let Ok(Ok(Some(chunk))) = tokio::time::timeout(left, response.chunk()).await else {
+            break;
+        };
+        buffer.push_str(&String::from_utf8_lossy(&chunk));
+        while let Some(end) = buffer.find("\n\n") {
+            let frame: String = buffer.drain(..end + 2).collect();
+            let (mut id, mut kind, mut data) = (None, String::new(), String::new());
+            for line in frame.lines() {
+                if let Some(v) = line.strip_prefix("id:") {
+                    id = v.trim().parse().ok();
+                } else if let Some(v) = line.strip_prefix("event:") {
+                    kind = v.trim().to_string();
+                } else if let Some(v) = line.strip_prefix("data:") {
+                    data.push_str(v.trim());
+                }
+            }
+            if let Some(id) = id {
+                events.push((id, kind, serde_json::from_str(&data).unwrap()));
+            }
+        }
+    }
+    events
+}
+
+async fn open_stream(o: &Outside, token: &str, last_event_id: Option<i64>) -> reqwest::Response {
+    let mut request = o
+        .http
+        .get(format!("{}/api/runtime/v1/stream", o.base))
+        .bearer_auth(token)
+        .timeout(Duration::from_secs(60));
+    if let Some(id) = last_event_id {
+        request = request.header("last-event-id", id.to_string());
+    }
+    let response = request.send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/event-stream")
+    );
+    response
+}
+
+async fn the_stream_sends_changes_replays_what_was_missed_and_closes_on_revocation(app: TestApp) {
+    let o = serve(app).await;
+    let support = o.space("Support");
+    let token = o.full_token(&support).await;
+    let milo = o.persona("Milo");
+    let mut stream = open_stream(&o, &token, None).await;
+    assert_eq!(o.app.ctx.runtime.hub.listeners(), 1);
+
+    let zendesk = o.capability_id(&support, "zendesk").await;
+    o.grant(&milo, &zendesk, "search_tickets", "read", &["sandbox"], "1")
+        .await;
+    o.engage(SwitchScope::Persona, &milo).await;
+    let live = read_events(&mut stream, 2, Duration::from_secs(5)).await;
+    assert_eq!(live.len(), 2, "{live:?}");
+    let (first, second) = (&live[0], &live[1]);
+    assert_eq!(first.1, "policy_changed");
+    assert_eq!(first.2["persona_id"], milo.as_str());
+    assert_eq!(second.1, "kill_switch");
+    assert_eq!(second.2["scope"], "persona");
+    assert_eq!(second.2["scope_id"], milo.as_str());
+    assert_eq!(second.2["engaged"], true);
+    assert!(second.0 > first.0, "ids grow");
+    drop(stream);
+
+    // Reconnecting after the first event replays the second, with its id.
+    let mut again = open_stream(&o, &token, Some(first.0)).await;
+    let replayed = read_events(&mut again, 1, Duration::from_secs(5)).await;
+    assert_eq!(replayed, vec![second.clone()]);
+    drop(again);
+
+    // Missed more than the window holds (pruned here), or an id from elsewhere: one
+    // `policy_changed` hint to fetch every policy again.
+    stream_event::Entity::delete_many()
+        .filter(stream_event::Column::Seq.lte(second.0))
+        .exec(&o.app.ctx.db)
+        .await
+        .unwrap();
+    for from in [first.0, 1_000_000] {
+        let mut stale = open_stream(&o, &token, Some(from)).await;
+        let hint = read_events(&mut stale, 1, Duration::from_secs(5)).await;
+        assert_eq!(hint.len(), 1);
+        assert_eq!(hint[0].1, "policy_changed");
+        assert_eq!(hint[0].2["resync"], true);
+        assert!(hint[0].2["persona_id"].is_null());
+    }
+
+    // Revoking the token ends its open stream within a second.
+    let mut doomed = open_stream(&o, &token, None).await;
+    let row = app::domain::entities::runtime_token::Entity::find()
+        .filter(
+            app::domain::entities::runtime_token::Column::SecretHash
+                .eq(app::domain::tokens::format::hash(&token)),
+        )
+        .one(&o.app.ctx.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let revoked_at = Instant::now();
+    revoke_token(&o.app.ctx, &o.owner, &row.id.parse().unwrap())
+        .await
+        .unwrap();
+    let ended = tokio::time::timeout(Duration::from_secs(1), async {
+        while let Ok(Some(_)) = doomed.chunk().await {}
+    })
+    .await;
+    assert!(
+        ended.is_ok(),
+        "the stream outlived its token by over a second"
+    );
+    assert!(revoked_at.elapsed() < Duration::from_secs(1));
+}
+
+async fn a_token_over_its_rate_gets_429_with_retry_after(app: TestApp) {
+    let TestApp { db, .. } = app;
+    let app = TestApp::with_web(
+        db,
+        WebConfig {
+            runtime_rate: RateLimit {
+                per_second: 1,
+                burst: 3,
+            },
+            ..WebConfig::default()
+        },
+    )
+    .await;
+    let o = serve(app).await;
+    let support = o.space("Support");
+    let (limited, other) = (o.full_token(&support).await, o.full_token(&support).await);
+    let milo = o.persona("Milo");
+    let path = format!("/api/runtime/v1/personas/{milo}/policy");
+    for _ in 0..3 {
+        assert_eq!(o.get(&path, &limited).await.status, 200);
+    }
+    let r = o.get(&path, &limited).await;
+    assert_eq!((r.status, r.code()), (429, "rate_limited"));
+    let wait: u64 = r.header("retry-after").unwrap().parse().unwrap();
+    assert!((1..=2).contains(&wait), "{wait}");
+    // Another token has its own allowance.
+    assert_eq!(o.get(&path, &other).await.status, 200);
+}
