@@ -59,8 +59,6 @@ async fn seed(ctx: &Ctx, tenant: &str, personas: i64, entries: i64) -> String {
             endpoint: Set(None),
             enabled: Set(true),
             created_at: Set(now),
-            event_seq: Set(0),
-            policy_version: Set(0),
         })
         .exec(&txn)
         .await

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make bench`: login verify time, verify-audit throughput, console page server times at
 # scale, time to first byte of the login page under a fixed request rate, and the wasm
-# bundle size. Prints figures for docs/benchmarks.md.
+# bundle size, the decision rule, and the runtime API under load. Prints figures for
+# docs/benchmarks.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
@@ -33,6 +34,12 @@ for i in $(seq 1 300); do
 done
 sort -n "$work/ttfb.txt" | awk '{ v[NR] = $1 * 1000 } END {
   printf "login_page_ttfb_ms p50=%.2f p99=%.2f max=%.2f n=%d\n", v[int(NR*0.5)], v[int(NR*0.99)], v[NR], NR }'
+
+echo "== decision rule alone (criterion; 100 grants)"
+cargo bench -p persona-console --bench decide 2>/dev/null | grep -E '^decide|time:'
+
+echo "== runtime API under load (1,000 personas x 100 grants, SQLite; server on core 0, generator on core 1)"
+bash scripts/bench-runtime.sh
 
 echo "== wasm bundle (release)"
 wasm="$CARGO_TARGET_DIR/site/pkg/persona-console.wasm"

@@ -18,7 +18,7 @@ on_both_databases!(
     empty_and_error_pages_render_completely_under_concurrent_load,
 );
 
-/// Renders per page path (8 paths × 40 = 320 renders, 8 in flight). PERSONA_RENDER_ROUNDS
+/// Renders per page path (9 paths × 40 = 360 renders, 8 in flight). PERSONA_RENDER_ROUNDS
 /// raises it for a longer soak.
 const ROUNDS: usize = 40;
 const IN_FLIGHT: usize = 8;
@@ -44,6 +44,7 @@ async fn every_page_renders_completely_under_concurrent_load(app: TestApp) {
         "/capabilities".into(),
         "/members".into(),
         "/audit".into(),
+        format!("/activity?space={space}"),
     ]
     .into_iter()
     .map(|p| (p, 200))
@@ -75,6 +76,8 @@ async fn empty_and_error_pages_render_completely_under_concurrent_load(app: Test
         ("/capabilities".into(), 200),
         ("/members".into(), 200),
         ("/audit".into(), 200),
+        ("/activity".into(), 200),
+        (format!("/activity?space={space}"), 404),
         (format!("/spaces/{space}"), 404),
         (format!("/personas/{persona}"), 404),
         ("/personas/not-an-id".into(), 404),

@@ -35,6 +35,7 @@ on_both_databases!(
     narrowed_tokens_reach_only_their_persona_and_app,
     the_stream_sends_changes_replays_what_was_missed_and_closes_on_revocation,
     a_token_over_its_rate_gets_429_with_retry_after,
+    the_activity_feed_explains_decisions_and_stays_inside_the_tenant,
 );
 
 /// The server on a real port, and what the tests set it up with.
@@ -930,4 +931,100 @@ async fn a_token_over_its_rate_gets_429_with_retry_after(app: TestApp) {
     assert!((1..=2).contains(&wait), "{wait}");
     // Another token has its own allowance.
     assert_eq!(o.get(&path, &other).await.status, 200);
+}
+
+async fn the_activity_feed_explains_decisions_and_stays_inside_the_tenant(app: TestApp) {
+    let o = serve(app).await;
+    let support = o.space("Support");
+    let token = o.full_token(&support).await;
+    let (ava, milo) = (o.persona("Ava"), o.persona("Milo"));
+    o.decide(&token, ask(&ava, "chat", None, "write", "production"))
+        .await;
+    o.decide(&token, ask(&milo, "chat", None, "write", "production"))
+        .await;
+    let r = o
+        .post(
+            "/api/runtime/v1/events",
+            &token,
+            &json!({ "events": [{ "persona_id": ava, "kind": "action", "capability": "chat",
+                "summary": "Sent the order status to the customer",
+                "occurred_at": "2026-11-01T08:00:00Z", "idempotency_key": "one" }] }),
+        )
+        .await;
+    assert_eq!(r.status, 202);
+    let runtime = &o.app.ctx.runtime;
+    runtime
+        .log
+        .flush(&o.app.ctx.db, &runtime.hub)
+        .await
+        .unwrap();
+
+    let owner = o
+        .app
+        .sign_in(&o.demo.login.email, &o.demo.login.password)
+        .await;
+    let feed = |fields: Vec<(&'static str, String)>, cookie: String| {
+        let app = &o.app;
+        async move {
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.post_form("/api/get_activity", &common::form(&fields), Some(&cookie))
+                .await
+        }
+    };
+    let all = feed(vec![("filter[space]", support.clone())], owner.clone()).await;
+    assert_eq!(all.status, 200, "{}", all.body);
+    let view: Value = serde_json::from_str(&all.body).unwrap();
+    let items = view["items"].as_array().unwrap();
+    assert_eq!(items.len(), 3, "{items:?}");
+    let deny = items.iter().find(|i| i["outcome"] == "deny").unwrap();
+    assert_eq!(deny["persona_name"], "Milo");
+    assert_eq!(deny["reason"], "environment");
+    assert!(
+        deny["explanation"]
+            .as_str()
+            .unwrap()
+            .contains("does not include production")
+    );
+    assert!(deny["via"].as_str().unwrap().contains("outside client"));
+    let event = items.iter().find(|i| i["kind"] == "event").unwrap();
+    assert_eq!(
+        event["explanation"],
+        "Sent the order status to the customer"
+    );
+
+    let denies = feed(
+        vec![
+            ("filter[space]", support.clone()),
+            ("filter[decision]", "deny".into()),
+        ],
+        owner.clone(),
+    )
+    .await;
+    let view: Value = serde_json::from_str(&denies.body).unwrap();
+    assert_eq!(view["items"].as_array().unwrap().len(), 1);
+    let bad = feed(
+        vec![
+            ("filter[space]", support.clone()),
+            ("filter[decision]", "maybe".into()),
+        ],
+        owner.clone(),
+    )
+    .await;
+    assert_eq!(bad.status, 400, "{}", bad.body);
+
+    // Another tenant's owner: the space does not exist for them, nor its live feed.
+    let other = &o.demo.other_tenant.login;
+    let outsider = o.app.sign_in(&other.email, &other.password).await;
+    let r = feed(vec![("filter[space]", support.clone())], outsider.clone()).await;
+    assert_eq!(r.status, 404, "{}", r.body);
+    let r = o
+        .app
+        .get(&format!("/live/activity?space={support}"), Some(&outsider))
+        .await;
+    assert_eq!(r.status, 404);
+    let r = o
+        .app
+        .get(&format!("/live/activity?space={support}"), None)
+        .await;
+    assert_eq!(r.status, 401);
 }

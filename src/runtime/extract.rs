@@ -92,3 +92,82 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runtime::schema::{DecisionRequest, EventsRequest};
+    use proptest::prelude::*;
+
+    fn field_of(err: &ApiError) -> &str {
+        err.message.split(':').next().unwrap_or_default()
+    }
+
+    #[test]
+    fn errors_name_the_field_that_did_not_decode() {
+        let cases = [
+            (
+                r#"{"persona_id":"p","capability":"c","access":"delete","environment":"e"}"#,
+                "access",
+            ),
+            (
+                r#"{"persona_id":"p","capability":1,"access":"read","environment":"e"}"#,
+                "capability",
+            ),
+            (
+                r#"{"persona_id":"p","capability":"c","access":"read","environment":"e","x":1}"#,
+                "body",
+            ),
+            (
+                r#"{"persona_id":"p","capability":"c","access":"read","environment":"e","context":{"summary":3}}"#,
+                "context.summary",
+            ),
+            (r#"{"persona_id":"p""#, "body"),
+        ];
+        for (body, field) in cases {
+            let err = decode::<DecisionRequest>(body.as_bytes())
+                .err()
+                .unwrap_or_else(|| panic!("{body} decoded"));
+            assert_eq!(err.status, StatusCode::BAD_REQUEST, "{body}");
+            assert_eq!(field_of(&err), field, "{body}: {}", err.message);
+        }
+        let err = decode::<EventsRequest>(br#"{"events":[{"persona_id":"p","kind":1}]}"#)
+            .err()
+            .unwrap_or_else(|| panic!("decoded"));
+        assert_eq!(field_of(&err), "events[0].kind", "{}", err.message);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// Whatever bytes arrive, decoding answers a value or a 400: never a panic.
+        #[test]
+        fn any_bytes_decode_or_get_a_400(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+            if let Err(e) = decode::<DecisionRequest>(&bytes) {
+                prop_assert_eq!(e.status, StatusCode::BAD_REQUEST);
+            }
+            if let Err(e) = decode::<EventsRequest>(&bytes) {
+                prop_assert_eq!(e.status, StatusCode::BAD_REQUEST);
+            }
+        }
+
+        /// Well-formed JSON with any value in any field: a value or a 400 naming a place.
+        #[test]
+        fn any_json_shape_decodes_or_names_where(
+            persona in prop_oneof![Just(json_str("p")), Just("1".to_string()), Just("null".to_string()), Just("[]".to_string())],
+            access in prop_oneof![Just(json_str("read")), Just(json_str("write")), Just(json_str("WRITE")), Just("true".to_string()), ".{0,8}".prop_map(|s| json_str(&s))],
+            extra in proptest::option::of("[a-z]{1,6}"),
+        ) {
+            let extra = extra.map(|k| format!(",\"{k}\":0")).unwrap_or_default();
+            let body = format!(r#"{{"persona_id":{persona},"capability":"c","access":{access},"environment":"e"{extra}}}"#);
+            if let Err(e) = decode::<DecisionRequest>(body.as_bytes()) {
+                prop_assert_eq!(e.status, StatusCode::BAD_REQUEST);
+                prop_assert!(!field_of(&e).is_empty());
+            }
+        }
+    }
+
+    fn json_str(s: &str) -> String {
+        serde_json::Value::String(s.to_string()).to_string()
+    }
+}

@@ -258,3 +258,68 @@ pub async fn load(db: &impl ConnectionTrait, space_id: &str) -> Result<SpaceSnap
         personas,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(id: &str, halted_by: Option<HaltedBy>) -> PersonaEntry {
+        PersonaEntry {
+            id: id.into(),
+            policy: PersonaPolicy {
+                stage: 1,
+                halted: halted_by.is_some(),
+                ..PersonaPolicy::default()
+            },
+            kinds: Vec::new(),
+            halted_by,
+            document: OnceLock::new(),
+        }
+    }
+
+    fn snapshot(above: Option<HaltedBy>, apps: &[&str]) -> SpaceSnapshot {
+        SpaceSnapshot {
+            tenant_id: "t".into(),
+            space_id: "s".into(),
+            version: 1,
+            halted_above: above,
+            halted_apps: apps.iter().map(|a| (*a).to_string()).collect(),
+            apps: HashSet::new(),
+            capabilities: HashSet::new(),
+            environments: HashSet::new(),
+            personas: HashMap::new(),
+        }
+    }
+
+    #[test]
+    fn the_broadest_engaged_switch_is_the_one_named() {
+        let by = |scope, id: &str| HaltedBy {
+            scope,
+            id: id.into(),
+        };
+        let persona_halted = entry("p", Some(by(SwitchScope::Persona, "p")));
+        let free = entry("q", None);
+
+        // Space above app above persona.
+        let s = snapshot(Some(by(SwitchScope::Space, "s")), &["a"]);
+        assert_eq!(
+            s.halted_by(&persona_halted, Some("a")),
+            Some(by(SwitchScope::Space, "s"))
+        );
+        let s = snapshot(None, &["a"]);
+        assert_eq!(
+            s.halted_by(&persona_halted, Some("a")),
+            Some(by(SwitchScope::App, "a"))
+        );
+        assert_eq!(
+            s.halted_by(&persona_halted, None),
+            Some(by(SwitchScope::Persona, "p"))
+        );
+        // An app switch stops only what is asked through that app.
+        assert_eq!(s.halted_by(&free, Some("b")), None);
+        assert!(s.app_halts(&free, Some("a")));
+        assert!(!s.app_halts(&free, None));
+        // Already halted more broadly: the app variant is not needed.
+        assert!(!s.app_halts(&persona_halted, Some("a")));
+    }
+}

@@ -52,6 +52,12 @@ pub fn ActivityPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let current = filter();
                 match feed.await {
+                    Ok(view) if view.spaces.is_empty() => view! {
+                        <section class="card empty">
+                            <p>"There are no spaces here yet. Runtime activity appears once a space has personas and a runtime token."</p>
+                            <p><a href="/spaces">"Go to spaces"</a></p>
+                        </section>
+                    }.into_any(),
                     Ok(view) => {
                         watching.set(Some(view.space_id.clone()));
                         view! { <ActivityBody view current /> }.into_any()

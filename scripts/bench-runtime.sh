@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# The runtime API under load: GET policy and POST decisions against the release server
+# pinned to core 0, with the load generator on core 1. Saturation with
+# `wrk -t1 -c32 -d10s` (the reference's method), then p50/p99 with oha at a fixed rate of
+# half that. Then change -> stream receipt latency over 1,000 open streams, and the
+# server's RSS with 10,000 idle streams. Needs the release build (make build).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/env.sh
+bin="$CARGO_TARGET_DIR/release/persona-console"
+[ -x "$bin" ] || { echo "build first: make build" >&2; exit 1; }
+command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+if ! command -v oha >/dev/null; then
+  echo "   (installing oha, the fixed-rate load generator, into $PERSONA_TOOLS: a few minutes, once)"
+  cargo install oha --version 1.8.0 --locked --root "$PERSONA_TOOLS" --target-dir "$PERSONA_CACHE/tool-build" >/dev/null 2>&1 \
+    || cargo install oha --locked --root "$PERSONA_TOOLS" --target-dir "$PERSONA_CACHE/tool-build" >/dev/null
+fi
+# Compiled first, so nothing compiles while the server is being measured.
+cargo bench -p persona-console --bench runtime_seed --bench runtime_streams --no-run 2>/dev/null
+cores=$(nproc)
+pin_server=""; pin_load=""
+if [ "$cores" -ge 2 ] && command -v taskset >/dev/null; then pin_server="taskset -c 0"; pin_load="taskset -c 1"; fi
+
+work=$(mktemp -d)
+port=3198
+base="http://127.0.0.1:$port/api/runtime/v1"
+server=""
+trap '[ -n "$server" ] && kill $server 2>/dev/null; rm -rf "$work"' EXIT
+PERSONA_BENCH_DB="$work/runtime.db" cargo bench -p persona-console --bench runtime_seed 2>/dev/null >"$work/seed.json"
+token=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["token"])' "$work/seed.json")
+persona=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["personas"][500])' "$work/seed.json")
+python3 - "$work" <<'PY'
+import json, sys
+work = sys.argv[1]
+seed = json.load(open(f"{work}/seed.json"))
+ids = ",".join(f'"{p}"' for p in seed["personas"])
+common = f'local ids = {{{ids}}}\nlocal token = "{seed["token"]}"\nmath.randomseed(42)\n'
+open(f"{work}/policy.lua", "w").write(common + '''
+request = function()
+  local id = ids[math.random(#ids)]
+  return wrk.format("GET", "/api/runtime/v1/personas/" .. id .. "/policy", { ["Authorization"] = "Bearer " .. token })
+end
+''')
+open(f"{work}/decisions.lua", "w").write(common + '''
+request = function()
+  local id = ids[math.random(#ids)]
+  local body = '{"persona_id":"' .. id .. '","capability":"system-' .. math.random(0, 9) .. '","action":"action_' .. math.random(0, 9) .. '","access":"write","environment":"production"}'
+  return wrk.format("POST", "/api/runtime/v1/decisions", { ["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json" }, body)
+end
+''')
+PY
+
+DATABASE_URL="sqlite://$work/runtime.db" PERSONA_RUNTIME_RATE=100000000 RUST_LOG=warn \
+  $pin_server "$bin" serve --addr "127.0.0.1:$port" >"$work/server.log" 2>&1 &
+server=$!
+for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
+# Warm the space's snapshot once.
+curl -fsS -H "Authorization: Bearer $token" "$base/personas/$persona/policy" >/dev/null
+
+saturate() { # name script -> prints req/s
+  $pin_load wrk -t1 -c32 -d10s -s "$work/$2.lua" "http://127.0.0.1:$port" >"$work/$1.wrk" 2>&1
+  awk '/Requests\/sec/ { printf "%d", $2 }' "$work/$1.wrk"
+}
+policy_rps=$(saturate policy policy)
+decisions_rps=$(saturate decisions decisions)
+echo "runtime_policy_saturation_rps=$policy_rps runtime_decisions_saturation_rps=$decisions_rps (wrk -t1 -c32 -d10s$([ -n "$pin_server" ] && echo ', server on 1 core'))"
+grep -h "Non-2xx" "$work"/*.wrk && { echo "non-2xx answers under load" >&2; exit 1; } || true
+
+half() { # name rate -- oha args -> p50/p99 at that fixed rate
+  local name=$1 rate=$2; shift 2
+  $pin_load oha --no-tui -j -z 10s -c 32 -q "$rate" --latency-correction "$@" >"$work/$name.oha.json"
+  python3 - "$work/$name.oha.json" "$name" "$rate" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+p = r["latencyPercentiles"]
+codes = r.get("statusCodeDistribution", {})
+print(f'runtime_{sys.argv[2]}_at_{sys.argv[3]}rps p50_ms={p["p50"]*1000:.3f} p99_ms={p["p99"]*1000:.3f} statuses={codes}')
+PY
+}
+half policy $((policy_rps / 2)) -H "Authorization: Bearer $token" "$base/personas/$persona/policy"
+half decisions $((decisions_rps / 2)) -m POST -H "Authorization: Bearer $token" -H "Content-Type: application/json" \
+  -d "{\"persona_id\":\"$persona\",\"capability\":\"system-4\",\"action\":\"action_3\",\"access\":\"write\",\"environment\":\"production\"}" \
+  "$base/decisions"
+rows=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from decisions").fetchone()[0])' "$work/runtime.db")
+echo "decisions_recorded_rows=$rows (written in batches, once a second)"
+
+echo "-- streams: change -> receipt over 1,000 streams; RSS with 10,000 idle streams"
+PERSONA_BENCH_URL="http://127.0.0.1:$port" PERSONA_BENCH_SEED="$work/seed.json" PERSONA_BENCH_SERVER_PID="$server" \
+  $pin_load cargo bench -p persona-console --bench runtime_streams 2>/dev/null | grep -E '^(stream|server)_'
