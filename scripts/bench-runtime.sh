@@ -12,8 +12,7 @@ bin="$CARGO_TARGET_DIR/release/persona-console"
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 if ! command -v oha >/dev/null; then
   echo "   (installing oha, the fixed-rate load generator, into $PERSONA_TOOLS: a few minutes, once)"
-  cargo install oha --version 1.8.0 --locked --root "$PERSONA_TOOLS" --target-dir "$PERSONA_CACHE/tool-build" >/dev/null 2>&1 \
-    || cargo install oha --locked --root "$PERSONA_TOOLS" --target-dir "$PERSONA_CACHE/tool-build" >/dev/null
+  cargo install oha --version 1.16.0 --locked --root "$PERSONA_TOOLS" --target-dir "$PERSONA_CACHE/tool-build" >/dev/null
 fi
 # Compiled first, so nothing compiles while the server is being measured.
 cargo bench -p persona-console --bench runtime_seed --bench runtime_streams --no-run 2>/dev/null

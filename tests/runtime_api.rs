@@ -1026,5 +1026,7 @@ async fn the_activity_feed_explains_decisions_and_stays_inside_the_tenant(app: T
         .app
         .get(&format!("/live/activity?space={support}"), None)
         .await;
-    assert_eq!(r.status, 401);
+    // Without a session: sent to sign in, like every console page.
+    assert_eq!(r.status, 303);
+    assert!(r.location().starts_with("/login"), "{}", r.location());
 }

@@ -116,7 +116,7 @@ mod tests {
             ),
             (
                 r#"{"persona_id":"p","capability":"c","access":"read","environment":"e","x":1}"#,
-                "body",
+                "x",
             ),
             (
                 r#"{"persona_id":"p","capability":"c","access":"read","environment":"e","context":{"summary":3}}"#,

@@ -36,7 +36,21 @@ pub async fn activity(
             .iter()
             .find(|s| s.id == id)
             .ok_or(AppError::NotFound)?,
-        None => spaces.first().ok_or(AppError::NotFound)?,
+        None => match spaces.first() {
+            Some(first) => first,
+            // A tenant without spaces (or a member without any) has no activity yet.
+            None => {
+                return Ok(ActivityView {
+                    space_id: String::new(),
+                    space_name: String::new(),
+                    spaces: Vec::new(),
+                    personas: Vec::new(),
+                    capabilities: Vec::new(),
+                    items: Vec::new(),
+                    truncated: false,
+                });
+            }
+        },
     };
     let space_id = SpaceId::from_db(chosen.id.clone());
     authorize(

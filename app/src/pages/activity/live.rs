@@ -29,7 +29,7 @@ pub fn listen(space: RwSignal<Option<String>>, refresh: impl Fn() + Clone + 'sta
             let url = format!("/live/activity?space={id}");
             if let Ok(source) = web_sys::EventSource::new(&url) {
                 let refresh = refresh.clone();
-                let on_activity = Closure::<dyn Fn()>::new(move || refresh());
+                let on_activity = Closure::<dyn Fn()>::new(refresh);
                 let _ = source.add_event_listener_with_callback(
                     "activity",
                     on_activity.as_ref().unchecked_ref(),
