@@ -74,6 +74,8 @@ async fn main() {
     let idle = env_num("PERSONA_BENCH_IDLE", 10_000);
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(0)
+        // The sign-in answers 303 with the cookie: read that answer, not the next page.
+        .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
 

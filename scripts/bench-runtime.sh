@@ -67,7 +67,7 @@ grep -h "Non-2xx" "$work"/*.wrk && { echo "non-2xx answers under load" >&2; exit
 
 half() { # name rate -- oha args -> p50/p99 at that fixed rate
   local name=$1 rate=$2; shift 2
-  $pin_load oha --no-tui -j -z 10s -c 32 -q "$rate" --latency-correction "$@" >"$work/$name.oha.json"
+  $pin_load oha --no-tui --output-format json -z 10s -c 32 -q "$rate" --latency-correction "$@" >"$work/$name.oha.json"
   python3 - "$work/$name.oha.json" "$name" "$rate" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
@@ -85,4 +85,5 @@ echo "decisions_recorded_rows=$rows (written in batches, once a second)"
 
 echo "-- streams: change -> receipt over 1,000 streams; RSS with 10,000 idle streams"
 PERSONA_BENCH_URL="http://127.0.0.1:$port" PERSONA_BENCH_SEED="$work/seed.json" PERSONA_BENCH_SERVER_PID="$server" \
-  $pin_load cargo bench -p persona-console --bench runtime_streams 2>/dev/null | grep -E '^(stream|server)_'
+  $pin_load cargo bench -p persona-console --bench runtime_streams 2>"$work/streams.err" | grep -E '^(stream|server)_' \
+  || { echo "streams benchmark failed:" >&2; tail -5 "$work/streams.err" >&2; exit 1; }

@@ -27,6 +27,8 @@ pub struct Runtime {
     pub log: decision_log::DecisionLog,
     /// Serializes opening approvals, so one request repeated concurrently opens one item.
     pub opening: tokio::sync::Mutex<()>,
+    /// Runtime tokens that passed recently (no database query per request).
+    pub tokens: crate::domain::tokens::cache::TokenCache,
 }
 
 impl Runtime {

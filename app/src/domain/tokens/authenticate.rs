@@ -41,12 +41,17 @@ pub async fn authenticate(ctx: &Ctx, raw: &str) -> Result<RuntimeToken, AppError
         tracing::debug!(%reason, "runtime token refused before lookup");
         return Err(AppError::Unauthenticated);
     }
+    let key = hash(raw);
+    let at = now();
+    if let Some(known) = ctx.runtime.tokens.get(&key, at) {
+        ctx.last_used.touch(known.id.as_str(), at);
+        return Ok(known);
+    }
     let token = runtime_token::Entity::find()
-        .filter(runtime_token::Column::SecretHash.eq(hash(raw)))
+        .filter(runtime_token::Column::SecretHash.eq(key.as_str()))
         .one(&ctx.db)
         .await?
         .ok_or(AppError::Unauthenticated)?;
-    let at = now();
     // A rotated token works through its grace period: only revoked and expired fail.
     if matches!(
         status(&token, at, false),
@@ -56,7 +61,7 @@ pub async fn authenticate(ctx: &Ctx, raw: &str) -> Result<RuntimeToken, AppError
         return Err(AppError::Unauthenticated);
     }
     ctx.last_used.touch(&token.id, at);
-    Ok(RuntimeToken {
+    let passed = RuntimeToken {
         id: TokenId::from_db(token.id),
         tenant_id: TenantId::from_db(token.tenant_id),
         space_id: SpaceId::from_db(token.space_id),
@@ -64,7 +69,9 @@ pub async fn authenticate(ctx: &Ctx, raw: &str) -> Result<RuntimeToken, AppError
         persona_id: token.persona_id.map(PersonaId::from_db),
         scopes: scopes_from_db(&token.scopes),
         expires_at: token.expires_at,
-    })
+    };
+    ctx.runtime.tokens.put(key, passed.clone());
+    Ok(passed)
 }
 
 /// Whether a token that passed earlier still works (neither revoked nor expired). A

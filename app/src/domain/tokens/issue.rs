@@ -165,6 +165,8 @@ pub async fn rotate_token(
     )
     .await?;
     txn.commit().await?;
+    // Its expiry moved: the next request reads the new one.
+    ctx.runtime.tokens.forget(&old.id);
     Ok(issued)
 }
 

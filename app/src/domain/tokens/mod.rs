@@ -5,6 +5,7 @@
 //! `authenticate` is what the runtime API calls on every request.
 
 pub mod authenticate;
+pub mod cache;
 pub mod cli;
 pub mod format;
 pub mod issue;

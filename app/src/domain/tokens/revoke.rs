@@ -34,6 +34,7 @@ pub async fn revoke_token(ctx: &Ctx, actor: &Actor, token_id: &TokenId) -> Resul
     .await?;
     txn.commit().await?;
     // Requests check the database, so the next one fails; open streams close now.
+    ctx.runtime.tokens.forget(&after.id);
     ctx.runtime.hub.revoked(&after.id);
     Ok(())
 }

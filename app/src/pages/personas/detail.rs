@@ -71,6 +71,7 @@ fn PersonaBody(
         <p class="breadcrumb"><a href="/personas">"Personas"</a>" / "<a href=format!("/spaces/{}", view.space_id)>{view.space_name.clone()}</a>" / "</p>
         <h1>{view.name.clone()}" "<span class=format!("badge stage-{}", view.stage)>{format!("Stage {} · {}", view.stage, stage_name(view.stage))}</span></h1>
         <p class="lead">{view.role_description.clone()}</p>
+        <p class="page-links"><a href=format!("/activity?space={}&persona={}", view.space_id, view.id)>"Activity"</a>" — what this persona's runtime asked and reported"</p>
         <section class="card" aria-labelledby="about-title">
             <h2 id="about-title">"About"</h2>
             <dl class="facts">

@@ -72,7 +72,7 @@ fn SpaceBody(
         <p class="lead">{view.description.clone()}</p>
         <p class="small muted">"Your role here: "<strong>{view.your_role.label()}</strong>
             {(!edit).then_some(" · you can see this space but not change it.")}</p>
-        <p class="page-links"><a href=format!("/spaces/{id}/tokens")>"Runtime tokens"</a>" — how persona runtimes reach this space"</p>
+        <p class="page-links"><a href=format!("/spaces/{id}/tokens")>"Runtime tokens"</a>" — how persona runtimes reach this space · "<a href=format!("/activity?space={id}")>"Activity"</a>" — what they asked and reported"</p>
 
         <section class="card" aria-labelledby="envs-title">
             <h2 id="envs-title">"Environments"</h2>
