@@ -26,6 +26,11 @@ test: bootstrap
 bench: build
 	@$(ENV) scripts/bench.sh
 
+## Each fuzz target for 10 minutes (FUZZ_SECONDS to change); `make test` runs them 5 s each.
+FUZZ_SECONDS ?= 600
+fuzz: bootstrap
+	@$(ENV) scripts/fuzz.sh $(FUZZ_SECONDS)
+
 fmt:
 	cargo fmt --all
 

@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 . scripts/env.sh
 
 CARGO_LEPTOS_VERSION=0.3.11
+CARGO_FUZZ_VERSION=0.13.2
 BINARYEN_VERSION=132
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 mkdir -p "$PERSONA_TOOLS" "$PERSONA_CACHE"
@@ -60,6 +61,12 @@ if ! wasm-opt --version 2>/dev/null | grep -q "version $BINARYEN_VERSION"; then
   say "Installing wasm-opt (binaryen@$BINARYEN_VERSION from npm; Debian's 108 breaks hydration)"
   mkdir -p "$PERSONA_CACHE/binaryen"
   npm install --prefix "$PERSONA_CACHE/binaryen" --no-audit --no-fund --silent "binaryen@$BINARYEN_VERSION"
+fi
+
+if ! cargo-fuzz --version 2>/dev/null | grep -q "$CARGO_FUZZ_VERSION"; then
+  say "Installing cargo-fuzz $CARGO_FUZZ_VERSION (about 2 minutes)"
+  cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked \
+    --root "$PERSONA_TOOLS" --target-dir "$PERSONA_CACHE/tool-build"
 fi
 
 if [ ! -x /usr/bin/chromium ]; then

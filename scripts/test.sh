@@ -36,6 +36,12 @@ set -e
 rust_passed=$(awk '/^test result:/ { for (i = 1; i < NF; i++) if ($(i+1) ~ /^passed/) s += $i } END { print s + 0 }' "$log")
 rust_failed=$(awk '/^test result:/ { for (i = 1; i < NF; i++) if ($(i+1) ~ /^failed/) s += $i } END { print s + 0 }' "$log")
 
+say "Fuzz targets, 5 seconds each (make fuzz runs them longer)"
+set +e
+scripts/fuzz.sh 5
+fuzz_status=$?
+set -e
+
 say "Release build for the browser tests"
 cargo leptos build --release ${PERSONA_LIB_CARGO_ARGS:+--lib-cargo-args=$PERSONA_LIB_CARGO_ARGS}
 
@@ -53,7 +59,8 @@ read -r e2e_passed e2e_failed < <(node -e '
 echo
 echo "rust: ${rust_passed:-0} passed, ${rust_failed:-0} failed"
 echo "browser: ${e2e_passed} passed, ${e2e_failed} failed"
-if [ "$rust_status" -ne 0 ] || [ "$e2e_status" -ne 0 ]; then
+[ "$fuzz_status" -eq 0 ] && echo "fuzz: 3 targets clean" || echo "fuzz: FAILED"
+if [ "$rust_status" -ne 0 ] || [ "$e2e_status" -ne 0 ] || [ "$fuzz_status" -ne 0 ]; then
   echo "make test: FAILED" >&2
   exit 1
 fi

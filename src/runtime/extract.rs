@@ -24,18 +24,22 @@ impl FromRequestParts<AppState> for Bearer {
         let raw = parts
             .headers
             .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| {
-                v.strip_prefix("Bearer ")
-                    .or_else(|| v.strip_prefix("bearer "))
-            })
-            .map(str::trim)
+            .and_then(|v| bearer_credential(v.as_bytes()))
             .ok_or_else(ApiError::unauthenticated)?;
         authenticate(&state.ctx, raw)
             .await
             .map(Bearer)
             .map_err(|e| ApiError::from_domain(e, ""))
     }
+}
+
+/// The credential of an `Authorization: Bearer …` header value, trimmed; `None` for
+/// any other scheme or bytes that are not text.
+pub fn bearer_credential(value: &[u8]) -> Option<&str> {
+    let text = std::str::from_utf8(value).ok()?;
+    text.strip_prefix("Bearer ")
+        .or_else(|| text.strip_prefix("bearer "))
+        .map(str::trim)
 }
 
 /// A JSON body: 415 unless it says `application/json`, 413 over the body limit, 400
@@ -52,13 +56,8 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.split(';').next())
             .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"));
-        if !is_json {
-            return Err(ApiError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_media_type",
-                "send the body as JSON with 'Content-Type: application/json'",
-            ));
-        }
+        // Read before any refusal: an unread body makes the server drop the connection,
+        // and a client that reuses it would see a reset instead of the answer.
         let bytes = Bytes::from_request(request, state).await.map_err(|_| {
             ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
@@ -66,6 +65,13 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
                 format!("the body is over {} KiB", BODY_LIMIT_BYTES / 1024),
             )
         })?;
+        if !is_json {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "send the body as JSON with 'Content-Type: application/json'",
+            ));
+        }
         decode(&bytes).map(JsonBody)
     }
 }

@@ -6,14 +6,13 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use app::domain::policy::decide::Requested;
 use app::domain::runtime::{approvals, decisions, events, policy};
 
 use super::error::ApiError;
 use super::extract::{Bearer, JsonBody};
 use super::schema::{
-    AccessAsked, ApprovalResponse, DecisionRequest, DecisionResponse, ErrorBody, EventsRequest,
-    EventsResponse, PolicyResponse,
+    ApprovalResponse, DecisionRequest, DecisionResponse, ErrorBody, EventsRequest, EventsResponse,
+    PolicyResponse,
 };
 use crate::state::AppState;
 
@@ -88,18 +87,7 @@ pub async fn post_decision(
     Bearer(token): Bearer,
     JsonBody(body): JsonBody<DecisionRequest>,
 ) -> Result<Json<DecisionResponse>, ApiError> {
-    let request = decisions::DecisionRequest {
-        persona_id: body.persona_id,
-        capability: body.capability,
-        action: body.action,
-        access: match body.access {
-            AccessAsked::Read => Requested::Read,
-            AccessAsked::Write => Requested::Write,
-        },
-        environment: body.environment,
-        app_id: body.app_id,
-        summary: body.context.and_then(|c| c.summary),
-    };
+    let request = decisions::DecisionRequest::from(body);
     let answer = decisions::decide(&state.ctx, &token, &request)
         .await
         .map_err(|e| ApiError::from_domain(e, "decisions:write"))?;
@@ -160,18 +148,7 @@ pub async fn post_events(
     Bearer(token): Bearer,
     JsonBody(body): JsonBody<EventsRequest>,
 ) -> Result<(StatusCode, Json<EventsResponse>), ApiError> {
-    let batch: Vec<events::EventIn> = body
-        .events
-        .into_iter()
-        .map(|e| events::EventIn {
-            persona_id: e.persona_id,
-            kind: e.kind,
-            capability: e.capability,
-            summary: e.summary,
-            occurred_at: e.occurred_at,
-            idempotency_key: e.idempotency_key,
-        })
-        .collect();
+    let batch = body.into_domain();
     let reported = events::report_events(&state.ctx, &token, &batch)
         .await
         .map_err(|e| ApiError::from_domain(e, "events:write"))?;

@@ -1,6 +1,8 @@
 //! The contract's bodies as Rust types: decoded from requests, encoded into responses,
 //! and described in the OpenAPI document from these same definitions.
 
+use app::domain::policy::decide::Requested;
+use app::domain::runtime::{decisions, events};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -37,6 +39,23 @@ pub struct DecisionRequest {
     pub app_id: Option<String>,
     #[serde(default)]
     pub context: Option<DecisionContext>,
+}
+
+impl From<DecisionRequest> for decisions::DecisionRequest {
+    fn from(body: DecisionRequest) -> Self {
+        Self {
+            persona_id: body.persona_id,
+            capability: body.capability,
+            action: body.action,
+            access: match body.access {
+                AccessAsked::Read => Requested::Read,
+                AccessAsked::Write => Requested::Write,
+            },
+            environment: body.environment,
+            app_id: body.app_id,
+            summary: body.context.and_then(|c| c.summary),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -85,6 +104,22 @@ pub struct EventIn {
 pub struct EventsRequest {
     /// 1 to 500 events.
     pub events: Vec<EventIn>,
+}
+
+impl EventsRequest {
+    pub fn into_domain(self) -> Vec<events::EventIn> {
+        self.events
+            .into_iter()
+            .map(|e| events::EventIn {
+                persona_id: e.persona_id,
+                kind: e.kind,
+                capability: e.capability,
+                summary: e.summary,
+                occurred_at: e.occurred_at,
+                idempotency_key: e.idempotency_key,
+            })
+            .collect()
+    }
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]

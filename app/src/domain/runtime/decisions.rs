@@ -62,12 +62,9 @@ fn check_name(field: &str, value: &str) -> Result<(), AppError> {
     Ok(())
 }
 
-pub async fn decide(
-    ctx: &Ctx,
-    token: &RuntimeToken,
-    request: &DecisionRequest,
-) -> Result<DecisionAnswer, AppError> {
-    token.require(RuntimeScope::DecisionsWrite)?;
+/// The checks that need no policy: names present and bounded, the summary bounded.
+/// Pure, so the fuzz target runs it on arbitrary input.
+pub fn check_request(request: &DecisionRequest) -> Result<(), AppError> {
     check_name("capability", &request.capability)?;
     check_name("environment", &request.environment)?;
     if let Some(action) = &request.action {
@@ -83,6 +80,16 @@ pub async fn decide(
             format!("must be at most {MAX_SUMMARY} characters"),
         ));
     }
+    Ok(())
+}
+
+pub async fn decide(
+    ctx: &Ctx,
+    token: &RuntimeToken,
+    request: &DecisionRequest,
+) -> Result<DecisionAnswer, AppError> {
+    token.require(RuntimeScope::DecisionsWrite)?;
+    check_request(request)?;
     let snapshot = ctx
         .runtime
         .cache
@@ -114,14 +121,7 @@ pub async fn decide(
         access: request.access,
         environment: &request.environment,
     };
-    // The common case borrows the cached policy; only an app switch needs a variant.
-    let (verdict, reason) = if snapshot.app_halts(entry, app) {
-        let mut halted = entry.policy.clone();
-        halted.halted = true;
-        rule(&halted, &ask)
-    } else {
-        rule(&entry.policy, &ask)
-    };
+    let (verdict, reason) = rule(&snapshot.policy_for(entry, app), &ask);
     let approval_id = if verdict == Verdict::NeedsApproval {
         Some(
             open_approval(
