@@ -26,6 +26,8 @@ use crate::{activity_live, audit_export, auth_routes, health};
 
 /// Every request body, on every route, is at most this large.
 pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
+/// Largest refused body still read to its end before the 413 (see `json_too_large`).
+const DRAIN_CAP: usize = 1024 * 1024;
 pub const SESSION_COOKIE: &str = "persona_session";
 
 /// What Leptos renders and server functions run with: the domain context and a fresh
@@ -61,6 +63,19 @@ async fn limit_body(request: Request<Body>, next: Next) -> Response {
 
 /// The limit layer below refuses a declared length in plain text: answer JSON instead.
 async fn json_too_large(request: Request<Body>, next: Next) -> Response {
+    // A body declared over the limit is refused, but read and thrown away first (up to
+    // DRAIN_CAP, for at most a few seconds): a client still sending it would otherwise
+    // see its connection reset instead of the 413.
+    let declared = request
+        .headers()
+        .get(http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > BODY_LIMIT_BYTES && n <= DRAIN_CAP) {
+        let drain = axum::body::to_bytes(request.into_body(), DRAIN_CAP);
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(5), drain).await;
+        return too_large();
+    }
     let response = next.run(request).await;
     if response.status() == StatusCode::PAYLOAD_TOO_LARGE {
         return too_large();
