@@ -11,6 +11,9 @@ pub struct SessionView {
     pub tenant_id: TenantId,
     pub tenant_name: String,
     pub role: Role,
+    /// Review-queue items waiting in the spaces this member reaches (the navigation
+    /// shows the count).
+    pub pending_reviews: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -36,13 +39,25 @@ pub struct PersonaSummary {
     pub status: String,
 }
 
-/// The four rollout stages, by number, in the words operators use.
+/// The four rollout stages, by number: the contract's machine key and the words
+/// operators use. One table, so the API and the pages cannot drift apart.
+const STAGES: [(&str, &str); 4] = [
+    ("pilot", "Pilot"),
+    ("bounded_production", "Bounded production"),
+    ("broader_capability_exposure", "Broader capability exposure"),
+    ("deep_embedding", "Deep embedding"),
+];
+
+fn stage_entry(stage: u8) -> Option<&'static (&'static str, &'static str)> {
+    STAGES.get(usize::from(stage).checked_sub(1)?)
+}
+
+/// A stage in the words operators use.
 pub fn stage_name(stage: u8) -> &'static str {
-    match stage {
-        1 => "Pilot",
-        2 => "Bounded production",
-        3 => "Broader capability exposure",
-        4 => "Deep embedding",
-        _ => "Unknown stage",
-    }
+    stage_entry(stage).map_or("Unknown stage", |s| s.1)
+}
+
+/// A stage's machine name in the runtime contract (`pilot`, `bounded_production`, …).
+pub fn stage_key(stage: u8) -> &'static str {
+    stage_entry(stage).map_or("unknown", |s| s.0)
 }

@@ -3,9 +3,9 @@ use std::collections::HashMap;
 
 use super::explain::explain;
 use crate::AppError;
-use crate::domain::access::tenant_access;
 use crate::domain::authz::{Action, Scope, authorize};
-use crate::domain::entities::{capability, decision, persona, runtime_event, runtime_token, space};
+use crate::domain::entities::{capability, decision, persona, runtime_event, runtime_token};
+use crate::domain::spaces::reachable;
 use crate::domain::{Actor, Ctx, now, rfc3339};
 use crate::types::{ActivityChoice, ActivityFilter, ActivityItem, ActivityView, SpaceId};
 
@@ -20,17 +20,8 @@ pub async fn activity(
     filter: &ActivityFilter,
 ) -> Result<ActivityView, AppError> {
     let Actor::Console(user) = actor;
-    let access = tenant_access(ctx, user).await?;
-    authorize(actor, Action::ViewTenant, Scope::Tenant(&access))?;
-    // The spaces this member reaches, by name; the feed is always of one of them.
-    let spaces: Vec<space::Model> = space::Entity::find()
-        .filter(space::Column::TenantId.eq(user.tenant_id.as_str()))
-        .order_by_asc(space::Column::Name)
-        .all(&ctx.db)
-        .await?
-        .into_iter()
-        .filter(|s| access.space_role(&SpaceId::from_db(s.id.clone())).is_some())
-        .collect();
+    // The feed is always of one of the spaces this member reaches.
+    let (access, spaces) = reachable(ctx, actor).await?;
     let chosen = match filter.space.as_deref().filter(|s| !s.is_empty()) {
         Some(id) => spaces
             .iter()

@@ -7,9 +7,8 @@ use std::collections::HashMap;
 use super::SOURCE_BUILTIN;
 use super::builtins;
 use crate::AppError;
-use crate::domain::access::tenant_access;
 use crate::domain::authz::{Action, Scope, authorize};
-use crate::domain::entities::{capability, capability_action, grant, space};
+use crate::domain::entities::{capability, capability_action, grant};
 use crate::domain::{Actor, Ctx};
 use crate::types::{
     ActionKind, ActionView, BuiltIn, CapabilityId, CapabilitySource, CapabilityView, CatalogSpace,
@@ -149,16 +148,7 @@ pub fn space_views(
 /// The capability catalog: every space the viewer reaches, with its capabilities.
 pub async fn get_catalog(ctx: &Ctx, actor: &Actor) -> Result<CatalogView, AppError> {
     let Actor::Console(user) = actor;
-    let access = tenant_access(ctx, user).await?;
-    authorize(actor, Action::ViewTenant, Scope::Tenant(&access))?;
-    let spaces: Vec<space::Model> = space::Entity::find()
-        .filter(space::Column::TenantId.eq(user.tenant_id.as_str()))
-        .order_by_asc(space::Column::Name)
-        .all(&ctx.db)
-        .await?
-        .into_iter()
-        .filter(|s| access.space_role(&SpaceId::from_db(s.id.clone())).is_some())
-        .collect();
+    let (access, spaces) = crate::domain::spaces::reachable(ctx, actor).await?;
     let ids: Vec<&str> = spaces.iter().map(|s| s.id.as_str()).collect();
     let caps = load_for_spaces(&ctx.db, &ids).await?;
     let counts = grant_counts(&ctx.db, caps.iter().map(|c| c.capability.id.clone())).await?;

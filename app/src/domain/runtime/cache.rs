@@ -64,12 +64,4 @@ impl PolicyCache {
         }
         committed.map_err(AppError::from)
     }
-
-    /// Forgets every snapshot (tests that write the database directly).
-    pub fn clear(&self) {
-        self.spaces
-            .write()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clear();
-    }
 }

@@ -10,7 +10,7 @@ use super::{app_in_scope, persona_in_scope};
 use crate::AppError;
 use crate::domain::Ctx;
 use crate::domain::tokens::authenticate::RuntimeToken;
-use crate::types::RuntimeScope;
+use crate::types::{RuntimeScope, stage_key};
 
 /// How long a runtime that cannot reach the console may keep using its last policy
 /// before it must deny everything (the fail-closed contract).
@@ -45,17 +45,6 @@ struct PolicyDoc<'a> {
     grants: Vec<GrantDoc<'a>>,
     version: i64,
     max_staleness_seconds: u32,
-}
-
-/// The contract's machine name of a stage.
-pub fn stage_key(stage: u8) -> &'static str {
-    match stage {
-        1 => "pilot",
-        2 => "bounded_production",
-        3 => "broader_capability_exposure",
-        4 => "deep_embedding",
-        _ => "unknown",
-    }
 }
 
 fn document(snapshot: &SpaceSnapshot, entry: &PersonaEntry, app: Option<&str>) -> Arc<[u8]> {

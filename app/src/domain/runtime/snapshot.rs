@@ -94,6 +94,22 @@ impl SpaceSnapshot {
         entry.halted_by.clone()
     }
 
+    /// The persona's policy as asked through `app`: the cached one, or, only when an app
+    /// switch stops it, a copy marked halted (the common case allocates nothing).
+    pub fn policy_for<'e>(
+        &self,
+        entry: &'e PersonaEntry,
+        app: Option<&str>,
+    ) -> std::borrow::Cow<'e, PersonaPolicy> {
+        if self.app_halts(entry, app) {
+            let mut halted = entry.policy.clone();
+            halted.halted = true;
+            std::borrow::Cow::Owned(halted)
+        } else {
+            std::borrow::Cow::Borrowed(&entry.policy)
+        }
+    }
+
     /// Whether an app switch stops this persona where nothing broader already does.
     pub fn app_halts(&self, entry: &PersonaEntry, app: Option<&str>) -> bool {
         entry.halted_by.is_none() && app.is_some_and(|a| self.halted_apps.contains(a))

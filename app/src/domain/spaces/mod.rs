@@ -23,6 +23,26 @@ pub struct SpaceInScope {
     pub role: Role,
 }
 
+/// The spaces the actor reaches (all of the tenant's, or only their teams' spaces), by
+/// name, after checking they may view the tenant at all. Lists and pickers start here.
+pub async fn reachable(
+    ctx: &Ctx,
+    actor: &Actor,
+) -> Result<(TenantAccess, Vec<space::Model>), AppError> {
+    let Actor::Console(user) = actor;
+    let access = tenant_access(ctx, user).await?;
+    authorize(actor, Action::ViewTenant, Scope::Tenant(&access))?;
+    let spaces = space::Entity::find()
+        .filter(space::Column::TenantId.eq(user.tenant_id.as_str()))
+        .order_by_asc(space::Column::Name)
+        .all(&ctx.db)
+        .await?
+        .into_iter()
+        .filter(|s| access.space_role(&SpaceId::from_db(s.id.clone())).is_some())
+        .collect();
+    Ok((access, spaces))
+}
+
 /// Finds a space of the actor's tenant and authorizes `action` on it. A space of another
 /// tenant, or one outside the actor's teams, is `NotFound`: it does not exist for them.
 pub async fn space_for(

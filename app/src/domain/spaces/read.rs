@@ -5,10 +5,9 @@ use std::collections::HashMap;
 
 use super::{environment_names, space_for};
 use crate::AppError;
-use crate::domain::access::tenant_access;
 use crate::domain::authz::{Action, Scope, authorize};
 use crate::domain::capabilities::read::{grant_counts, load_for_spaces, space_views};
-use crate::domain::entities::{app, capability, persona, space};
+use crate::domain::entities::{app, capability, persona};
 use crate::domain::members::member_refs;
 use crate::domain::{Actor, Ctx};
 use crate::types::{
@@ -42,14 +41,7 @@ where
 }
 
 pub async fn list_spaces(ctx: &Ctx, actor: &Actor) -> Result<SpacesView, AppError> {
-    let Actor::Console(user) = actor;
-    let access = tenant_access(ctx, user).await?;
-    authorize(actor, Action::ViewTenant, Scope::Tenant(&access))?;
-    let spaces: Vec<space::Model> = space::Entity::find()
-        .filter(space::Column::TenantId.eq(user.tenant_id.as_str()))
-        .order_by_asc(space::Column::Name)
-        .all(&ctx.db)
-        .await?;
+    let (access, spaces) = super::reachable(ctx, actor).await?;
     let ids: Vec<String> = spaces.iter().map(|s| s.id.clone()).collect();
     let in_tenant = |col: sea_orm::sea_query::SimpleExpr| Some(sea_orm::Condition::all().add(col));
     let personas = counts::<persona::Entity>(

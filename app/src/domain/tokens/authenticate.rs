@@ -31,6 +31,22 @@ impl RuntimeToken {
             Err(AppError::Forbidden)
         }
     }
+
+    /// Whether the persona lies inside the token's reach: a token narrowed to one
+    /// persona reaches only that one.
+    pub fn reaches_persona(&self, persona_id: &str) -> bool {
+        self.persona_id
+            .as_ref()
+            .is_none_or(|p| p.as_str() == persona_id)
+    }
+
+    /// Whether something done through `app_id` (or through no app) lies inside the
+    /// token's reach: a token narrowed to an app reaches only what went through it.
+    pub fn reaches_app(&self, app_id: Option<&str>) -> bool {
+        self.app_id
+            .as_ref()
+            .is_none_or(|a| Some(a.as_str()) == app_id)
+    }
 }
 
 /// Checks the format and checksum first (no database work for garbage), then looks the

@@ -165,8 +165,9 @@ pub async fn rotate_token(
     )
     .await?;
     txn.commit().await?;
-    // Its expiry moved: the next request reads the new one.
-    ctx.runtime.tokens.forget(&old.id);
+    // Its expiry moved: the next request reads the new one, and open streams reopen
+    // to end at it.
+    ctx.runtime.token_changed(&old.id);
     Ok(issued)
 }
 

@@ -33,8 +33,7 @@ pub async fn revoke_token(ctx: &Ctx, actor: &Actor, token_id: &TokenId) -> Resul
     )
     .await?;
     txn.commit().await?;
-    // Requests check the database, so the next one fails; open streams close now.
-    ctx.runtime.tokens.forget(&after.id);
-    ctx.runtime.hub.revoked(&after.id);
+    // The next request fails; open streams close now.
+    ctx.runtime.token_changed(&after.id);
     Ok(())
 }

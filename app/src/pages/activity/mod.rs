@@ -81,6 +81,17 @@ fn ActivityBody(view: ActivityView, current: ActivityFilter) -> impl IntoView {
     let chosen_outcome = current.decision.clone().unwrap_or_default();
     let chosen_hours = current.hours.unwrap_or(0);
     let clear = format!("/activity?space={space}");
+    // Filtered by persona alone (the persona page links here): say whose activity is empty.
+    let only_persona =
+        current.capability.is_none() && current.decision.is_none() && current.hours.is_none();
+    let empty_text = match view.personas.iter().find(|p| p.id == chosen_persona) {
+        Some(p) if only_persona => format!(
+            "No runtime activity for {} yet. It appears here once a runtime asks for a decision or reports an event for this persona.",
+            p.name
+        ),
+        _ if filtered => "Nothing matches these filters.".to_string(),
+        _ => "No runtime activity in this space yet. Runtimes appear here once they ask for decisions or report events with a token of this space.".to_string(),
+    };
     view! {
         <form method="get" action="/activity" class="filters" role="search" aria-label="Filter the activity">
             <div>
@@ -129,7 +140,7 @@ fn ActivityBody(view: ActivityView, current: ActivityFilter) -> impl IntoView {
         {if view.items.is_empty() {
             view! {
                 <section class="card empty">
-                    <p>{if filtered { "Nothing matches these filters." } else { "No runtime activity in this space yet. Runtimes appear here once they ask for decisions or report events with a token of this space." }}</p>
+                    <p>{empty_text}</p>
                 </section>
             }.into_any()
         } else {
