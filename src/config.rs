@@ -46,6 +46,10 @@ pub struct ServeArgs {
     #[arg(long, env = "PERSONA_RUNTIME_RATE", default_value_t = 1000,
           value_parser = clap::value_parser!(u32).range(1..))]
     pub runtime_rate: u32,
+    /// Hours a runtime action waits for a reviewer before it reads `expired`.
+    #[arg(long, env = "PERSONA_APPROVAL_EXPIRY_HOURS", default_value_t = 24,
+          value_parser = clap::value_parser!(u32).range(1..=720))]
+    pub approval_expiry_hours: u32,
 }
 
 /// What the HTTP layers need to know, derived from `ServeArgs`.

@@ -41,6 +41,15 @@ pub fn print_demo_login(demo: &app::domain::demo::Demo, addr: SocketAddr) {
     println!("  Password  {}", demo.login.password);
     println!("  (a fresh password is set each time the demo is started)");
     println!();
+    println!("  Other people of the demo tenant, to try the roles:");
+    for (role, login) in [
+        ("operator", &demo.operator),
+        ("reviewer", &demo.reviewer),
+        ("viewer", &demo.viewer),
+    ] {
+        println!("  {role:<9} {}  {}", login.email, login.password);
+    }
+    println!();
 }
 
 pub async fn serve(database: DatabaseUrl, args: ServeArgs) -> Result<(), String> {
@@ -48,6 +57,9 @@ pub async fn serve(database: DatabaseUrl, args: ServeArgs) -> Result<(), String>
     let site = find_site_dir(args.site_dir.as_deref())?;
     let conn = open_database(&database).await?;
     let ctx = Ctx::new(conn.clone()).map_err(|e| e.to_string())?;
+    ctx.runtime
+        .approval_expiry
+        .set_hours(args.approval_expiry_hours);
     if args.demo {
         let demo = app::domain::demo::ensure_demo(&ctx)
             .await

@@ -1,13 +1,5 @@
 import { test, expect, APIRequestContext } from '@playwright/test';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { demo, signIn } from './demo';
-
-/** The runtime token `demo --json` issued for the demo's first space. */
-function runtimeToken(): string {
-  const raw = JSON.parse(readFileSync(join(__dirname, '..', '.e2e', 'demo.json'), 'utf8'));
-  return raw.runtime_token;
-}
+import { demo, runtimeToken, signIn } from './demo';
 
 /** Asks the runtime API for a decision, as a persona runtime does. */
 async function decide(request: APIRequestContext, body: object) {

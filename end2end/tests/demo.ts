@@ -14,6 +14,8 @@ export type Demo = Tenant & {
   login: Login;
   operator: Login;
   viewer: Login;
+  /** Decides review-queue items. */
+  reviewer: Login;
   /** A second tenant: nothing of the demo tenant may be reachable from it. */
   other_tenant: Tenant & { login: Login };
 };
@@ -30,4 +32,10 @@ export async function signIn(page: Page, login: Login) {
   await page.getByLabel('Password', { exact: true }).fill(login.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page).toHaveURL(/\/$/);
+}
+
+/** The runtime token `demo --json` issued for the demo's first space. */
+export function runtimeToken(): string {
+  const raw = JSON.parse(readFileSync(join(__dirname, '..', '.e2e', 'demo.json'), 'utf8'));
+  return raw.runtime_token;
 }

@@ -55,6 +55,12 @@ const ACCOUNTS: &[Account] = &[
         role: Role::Viewer,
     },
     Account {
+        tenant: DEMO_TENANT,
+        email: "reviewer@persona-console.local",
+        name: "Remy Reviewer",
+        role: Role::Reviewer,
+    },
+    Account {
         tenant: OTHER_TENANT,
         email: "outsider@persona-console.local",
         name: "Olly Outsider",
@@ -95,6 +101,8 @@ pub struct Demo {
     pub login: DemoLogin,
     pub operator: DemoLogin,
     pub viewer: DemoLogin,
+    /// Decides review-queue items (a second person).
+    pub reviewer: DemoLogin,
     pub tenant_id: TenantId,
     pub spaces: Vec<DemoSpace>,
     pub personas: Vec<DemoPersona>,
@@ -249,7 +257,7 @@ pub async fn ensure_demo(ctx: &Ctx) -> Result<Demo, AppError> {
     }
     txn.commit().await?;
 
-    let [owner, operator, _viewer, outsider] = users.as_slice() else {
+    let [owner, operator, _viewer, _reviewer, outsider] = users.as_slice() else {
         return Err(AppError::Internal);
     };
     if created {
@@ -257,9 +265,13 @@ pub async fn ensure_demo(ctx: &Ctx) -> Result<Demo, AppError> {
         seed_contoso(ctx, outsider).await?;
     }
     let mut logins = logins.into_iter();
-    let (Some(login), Some(operator_login), Some(viewer), Some(outsider_login)) =
-        (logins.next(), logins.next(), logins.next(), logins.next())
-    else {
+    let (Some(login), Some(operator_login), Some(viewer), Some(reviewer), Some(outsider_login)) = (
+        logins.next(),
+        logins.next(),
+        logins.next(),
+        logins.next(),
+        logins.next(),
+    ) else {
         return Err(AppError::Internal);
     };
     let (spaces, personas) = contents(ctx, &owner.tenant_id).await?;
@@ -268,6 +280,7 @@ pub async fn ensure_demo(ctx: &Ctx) -> Result<Demo, AppError> {
         login,
         operator: operator_login,
         viewer,
+        reviewer,
         tenant_id: owner.tenant_id.clone(),
         spaces,
         personas,

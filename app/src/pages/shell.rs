@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet};
 
+use crate::pages::review::ReviewCountRefresh;
 use crate::server_fns::session::get_session_view;
 
 const NAV: &[(&str, &str)] = &[
@@ -21,7 +22,11 @@ const NAV: &[(&str, &str)] = &[
 
 #[component]
 pub fn Shell() -> impl IntoView {
-    let session = Resource::new(|| (), |_| get_session_view());
+    // The review page bumps this after a decision, so the count beside "Review queue"
+    // follows without a reload.
+    let review_refresh = RwSignal::new(0usize);
+    provide_context(ReviewCountRefresh(review_refresh));
+    let session = Resource::new(move || review_refresh.get(), |_| get_session_view());
     let nav_open = RwSignal::new(false);
 
     view! {
@@ -57,8 +62,23 @@ pub fn Shell() -> impl IntoView {
         <div class="layout">
             <nav id="primary-nav" class="sidebar" class:open=move || nav_open.get() aria-label="Primary">
                 <ul>
-                    {NAV.iter().map(|(href, label)| view! {
-                        <li><A href=*href exact=true>{*label}</A></li>
+                    {NAV.iter().map(|(href, label)| {
+                        let is_review = *href == "/review";
+                        view! {
+                            <li><A href=*href exact=true>
+                                {*label}
+                                {is_review.then(|| view! {
+                                    <Suspense fallback=|| ()>
+                                        {move || Suspend::new(async move {
+                                            let waiting = session.await.ok().flatten().map_or(0, |s| s.pending_reviews);
+                                            (waiting > 0).then(|| view! {
+                                                " "<span class="nav-count" title="Waiting for review">{waiting.to_string()}<span class="visually-hidden">" waiting"</span></span>
+                                            })
+                                        })}
+                                    </Suspense>
+                                })}
+                            </A></li>
+                        }
                     }).collect_view()}
                 </ul>
             </nav>

@@ -3,15 +3,34 @@
 
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use sha2::{Digest, Sha256};
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use crate::AppError;
-use crate::domain::entities::approval;
+use crate::domain::entities::{approval, user};
 use crate::domain::tokens::authenticate::RuntimeToken;
 use crate::domain::{Ctx, now, rfc3339};
 use crate::types::{ApprovalId, RuntimeScope};
 
-/// A pending approval nobody decided turns `expired` after this long.
-pub const EXPIRES_AFTER_HOURS: i64 = 24;
+/// How long a pending approval waits for a reviewer before it reads `expired`
+/// (`--approval-expiry-hours`, default 24).
+#[derive(Debug)]
+pub struct ApprovalExpiry(AtomicU32);
+
+impl Default for ApprovalExpiry {
+    fn default() -> Self {
+        Self(AtomicU32::new(24))
+    }
+}
+
+impl ApprovalExpiry {
+    pub fn set_hours(&self, hours: u32) {
+        self.0.store(hours.max(1), Ordering::Relaxed);
+    }
+
+    pub fn duration(&self) -> time::Duration {
+        time::Duration::hours(i64::from(self.0.load(Ordering::Relaxed)))
+    }
+}
 
 pub struct ApprovalAsk<'a> {
     pub tenant_id: &'a str,
@@ -78,7 +97,7 @@ pub async fn open_approval(
         state: Set("pending".into()),
         token_id: Set(Some(token.id.to_string())),
         created_at: Set(at),
-        expires_at: Set(at + time::Duration::hours(EXPIRES_AFTER_HOURS)),
+        expires_at: Set(at + ctx.runtime.approval_expiry.duration()),
         decided_by: Set(None),
         decided_at: Set(None),
         comment: Set(None),
@@ -107,6 +126,19 @@ pub fn state_at(model: &approval::Model, at: time::OffsetDateTime) -> &str {
     }
 }
 
+/// The reviewer's name as the runtime hears it (the table keeps their user id).
+async fn decider_name(ctx: &Ctx, user_id: Option<&str>) -> Result<Option<String>, AppError> {
+    let Some(id) = user_id else {
+        return Ok(None);
+    };
+    Ok(Some(
+        user::Entity::find_by_id(id)
+            .one(&ctx.db)
+            .await?
+            .map_or_else(|| id.to_string(), |u| u.display_name),
+    ))
+}
+
 pub async fn read_approval(
     ctx: &Ctx,
     token: &RuntimeToken,
@@ -118,21 +150,13 @@ pub async fn read_approval(
         .one(&ctx.db)
         .await?
         .ok_or(AppError::NotFound)?;
-    let outside_persona = token
-        .persona_id
-        .as_ref()
-        .is_some_and(|p| p.as_str() != found.persona_id);
-    let outside_app = token
-        .app_id
-        .as_ref()
-        .is_some_and(|a| Some(a.as_str()) != found.app_id.as_deref());
-    if outside_persona || outside_app {
+    if !token.reaches_persona(&found.persona_id) || !token.reaches_app(found.app_id.as_deref()) {
         return Err(AppError::NotFound);
     }
     Ok(ApprovalState {
         approval_id: found.id.clone(),
         state: state_at(&found, now()).to_string(),
-        decided_by: found.decided_by.clone(),
+        decided_by: decider_name(ctx, found.decided_by.as_deref()).await?,
         decided_at: found.decided_at.map(rfc3339),
         comment: found.comment.clone(),
     })

@@ -29,6 +29,7 @@ pub struct Runtime {
     pub opening: tokio::sync::Mutex<()>,
     /// Runtime tokens that passed recently (no database query per request).
     pub tokens: crate::domain::tokens::cache::TokenCache,
+    pub approval_expiry: approvals::ApprovalExpiry,
 }
 
 impl Runtime {
@@ -49,6 +50,15 @@ impl Runtime {
         }
         Ok(())
     }
+
+    /// A token was revoked or rotated (its expiry moved): its cached check is forgotten
+    /// and its open streams end. A revoked token cannot reopen them; a rotated one
+    /// reopens at once (SSE clients reconnect, replaying from `Last-Event-ID`) and its
+    /// new streams end at the shortened expiry.
+    pub fn token_changed(&self, token_id: &str) {
+        self.tokens.forget(token_id);
+        self.hub.revoked(token_id);
+    }
 }
 
 /// The persona a token asks about, if it lies inside the token's reach.
@@ -57,11 +67,7 @@ pub(crate) fn persona_in_scope<'s>(
     snapshot: &'s snapshot::SpaceSnapshot,
     persona_id: &str,
 ) -> Result<&'s snapshot::PersonaEntry, AppError> {
-    if token
-        .persona_id
-        .as_ref()
-        .is_some_and(|p| p.as_str() != persona_id)
-    {
+    if !token.reaches_persona(persona_id) {
         return Err(AppError::NotFound);
     }
     snapshot.personas.get(persona_id).ok_or(AppError::NotFound)
