@@ -36,6 +36,8 @@ on_both_databases!(
     the_stream_sends_changes_replays_what_was_missed_and_closes_on_revocation,
     a_token_over_its_rate_gets_429_with_retry_after,
     the_activity_feed_explains_decisions_and_stays_inside_the_tenant,
+    a_reviewer_decides_an_action_and_the_runtime_hears_it,
+    a_switch_is_released_by_a_second_person_and_drills_are_measured,
 );
 
 /// The server on a real port, and what the tests set it up with.
@@ -1029,4 +1031,432 @@ async fn the_activity_feed_explains_decisions_and_stays_inside_the_tenant(app: T
     // Without a session: sent to sign in, like every console page.
     assert_eq!(r.status, 303);
     assert!(r.location().starts_with("/login"), "{}", r.location());
+}
+
+async fn a_reviewer_decides_an_action_and_the_runtime_hears_it(app: TestApp) {
+    use app::domain::entities::{approval, audit_entry};
+    use app::domain::review::{decide, pending_count, queue};
+    use app::types::{ReviewDecision, ReviewFilter};
+
+    let o = serve(app).await;
+    let support = o.space("Support");
+    let token = o.full_token(&support).await;
+    let ava = o.persona("Ava");
+    let mut stream = open_stream(&o, &token, None).await;
+    let refund = ask(
+        &ava,
+        "store-orders",
+        Some("issue_refund"),
+        "write",
+        "production",
+    );
+    let asked = o.decide(&token, refund.clone()).await;
+    assert_eq!(verdict(&asked), pair("needs_approval", "approval_required"));
+    let id = asked.json["approval_id"].as_str().unwrap().to_string();
+
+    // The queue shows it, oldest first, with what a reviewer needs to decide.
+    let waiting = queue(&o.app.ctx, &o.owner, &ReviewFilter::default())
+        .await
+        .unwrap();
+    assert_eq!(waiting.pending_total, 1);
+    assert_eq!(pending_count(&o.app.ctx, &o.owner).await.unwrap(), 1);
+    let item = &waiting.items[0];
+    assert_eq!(
+        (item.id.as_str(), item.state.as_str()),
+        (id.as_str(), "pending")
+    );
+    assert_eq!(item.about, "Ava");
+    assert!(item.subject.contains("issue_refund"), "{}", item.subject);
+    assert!(
+        item.asked_by.contains("outside client"),
+        "{}",
+        item.asked_by
+    );
+    assert!(item.can_decide);
+    assert!(item.expires_at.is_some());
+    let wrong = ReviewFilter {
+        kind: Some("promotion-of-sorts".into()),
+        ..ReviewFilter::default()
+    };
+    assert!(matches!(
+        queue(&o.app.ctx, &o.owner, &wrong).await,
+        Err(app::AppError::Invalid { field, .. }) if field == "kind"
+    ));
+
+    // Refusals change nothing: no comment on a rejection, an operator (who may not
+    // decide), another tenant's owner (for whom it does not exist), a verdict of nonsense.
+    let decision = |verdict: &str, comment: &str| ReviewDecision {
+        item_id: id.clone(),
+        verdict: verdict.into(),
+        comment: comment.into(),
+    };
+    let operator = cli_actor(
+        &o.app.ctx,
+        &o.demo.operator.email,
+        o.demo.tenant_id.as_str(),
+    )
+    .await
+    .unwrap();
+    let stranger = cli_actor(
+        &o.app.ctx,
+        &o.demo.other_tenant.login.email,
+        o.demo.other_tenant.tenant_id.as_str(),
+    )
+    .await
+    .unwrap();
+    let refusals = [
+        (
+            decide(&o.app.ctx, &o.owner, &decision("reject", "  ")).await,
+            "invalid",
+        ),
+        (
+            decide(&o.app.ctx, &o.owner, &decision("maybe", "")).await,
+            "invalid",
+        ),
+        (
+            decide(&o.app.ctx, &operator, &decision("approve", "")).await,
+            "forbidden",
+        ),
+        (
+            decide(&o.app.ctx, &stranger, &decision("approve", "")).await,
+            "not_found",
+        ),
+    ];
+    for (result, code) in refusals {
+        assert_eq!(result.unwrap_err().code(), code);
+    }
+    let stranger_sees = queue(&o.app.ctx, &stranger, &ReviewFilter::default())
+        .await
+        .unwrap();
+    assert!(stranger_sees.items.iter().all(|i| i.id != id));
+    let still = approval::Entity::find_by_id(id.as_str())
+        .one(&o.app.ctx.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((still.state.as_str(), still.decided_by), ("pending", None));
+
+    // The owner approves through the console's own endpoint, as the page does.
+    let cookie = o
+        .app
+        .sign_in(&o.demo.login.email, &o.demo.login.password)
+        .await;
+    let reply = o
+        .app
+        .post_form(
+            "/api/decide_review",
+            &common::form(&[
+                ("item_id", &id),
+                ("verdict", "approve"),
+                ("comment", "Refund under the usual limit"),
+            ]),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+
+    // The runtime hears it on the stream and reads it back.
+    let heard = read_events(&mut stream, 1, Duration::from_secs(5)).await;
+    assert_eq!(heard.len(), 1, "{heard:?}");
+    assert_eq!(heard[0].1, "approval_decided");
+    assert_eq!(heard[0].2["approval_id"], id.as_str());
+    assert_eq!(heard[0].2["state"], "approved");
+    let read = o
+        .get(&format!("/api/runtime/v1/approvals/{id}"), &token)
+        .await;
+    assert_eq!(read.json["state"], "approved", "{}", read.json);
+    assert_eq!(read.json["comment"], "Refund under the usual limit");
+    assert!(!read.json["decided_by"].as_str().unwrap().is_empty());
+    assert!(read.json["decided_at"].is_string());
+    // Audited, and deciding again is a conflict that changes nothing.
+    let audited = audit_entry::Entity::find()
+        .filter(audit_entry::Column::Action.eq("approval.approved"))
+        .filter(audit_entry::Column::EntityId.eq(id.as_str()))
+        .count(&o.app.ctx.db)
+        .await
+        .unwrap();
+    assert_eq!(audited, 1);
+    let again = decide(&o.app.ctx, &o.owner, &decision("reject", "changed my mind")).await;
+    assert_eq!(again.unwrap_err().code(), "conflict");
+    assert_eq!(pending_count(&o.app.ctx, &o.owner).await.unwrap(), 0);
+
+    // Asking again opens a new item; one left past its expiry cannot be decided and
+    // shows among the decided ones as expired.
+    let second = o.decide(&token, refund).await;
+    let second_id = second.json["approval_id"].as_str().unwrap().to_string();
+    assert_ne!(second_id, id);
+    approval::Entity::update_many()
+        .col_expr(
+            approval::Column::ExpiresAt,
+            sea_orm::sea_query::Expr::value(app::domain::now() - time::Duration::minutes(1)),
+        )
+        .filter(approval::Column::Id.eq(second_id.as_str()))
+        .exec(&o.app.ctx.db)
+        .await
+        .unwrap();
+    let late = ReviewDecision {
+        item_id: second_id.clone(),
+        verdict: "approve".into(),
+        comment: String::new(),
+    };
+    let err = decide(&o.app.ctx, &o.owner, &late).await.unwrap_err();
+    assert_eq!(err.code(), "conflict");
+    assert!(err.to_string().contains("expired"), "{err}");
+    let decided = queue(
+        &o.app.ctx,
+        &o.owner,
+        &ReviewFilter {
+            show: Some("decided".into()),
+            ..ReviewFilter::default()
+        },
+    )
+    .await
+    .unwrap();
+    let states: Vec<(&str, &str)> = decided
+        .items
+        .iter()
+        .map(|i| (i.id.as_str(), i.state.as_str()))
+        .collect();
+    assert_eq!(
+        states,
+        vec![(second_id.as_str(), "expired"), (id.as_str(), "approved")]
+    );
+    assert!(decided.items.iter().all(|i| !i.can_decide));
+}
+
+async fn a_switch_is_released_by_a_second_person_and_drills_are_measured(app: TestApp) {
+    use app::domain::entities::{audit_entry, kill_switch};
+    use app::domain::killswitch::{drill, release_now, request_release, switches};
+    use app::domain::review::{decide, queue};
+    use app::types::{ReviewDecision, ReviewFilter};
+
+    let o = serve(app).await;
+    let support = o.space("Support");
+    let token = o.full_token(&support).await;
+    let milo = o.persona("Milo");
+    let chat = || ask(&milo, "chat", None, "write", "sandbox");
+    assert_eq!(
+        verdict(&o.decide(&token, chat()).await),
+        pair("allow", "granted")
+    );
+    let person = |email: String| {
+        let ctx = o.app.ctx.clone();
+        let tenant = o.demo.tenant_id.to_string();
+        async move { cli_actor(&ctx, &email, &tenant).await.unwrap() }
+    };
+    let operator = person(o.demo.operator.email.clone()).await;
+    let reviewer = person(o.demo.reviewer.email.clone()).await;
+    let mut stream = open_stream(&o, &token, None).await;
+
+    // The operator stops Milo; the runtime hears it and is denied.
+    engage(
+        &o.app.ctx,
+        &operator,
+        &SwitchTarget {
+            scope: SwitchScope::Persona,
+            id: milo.clone(),
+        },
+        "Milo answered a customer in the wrong language",
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        verdict(&o.decide(&token, chat()).await),
+        pair("deny", "kill_switch")
+    );
+    let switch = kill_switch::Entity::find()
+        .filter(kill_switch::Column::ScopeId.eq(milo.as_str()))
+        .one(&o.app.ctx.db)
+        .await
+        .unwrap()
+        .unwrap();
+
+    // Asking for a release needs a reason, and one request waits at a time.
+    let err = request_release(&o.app.ctx, &operator, &switch.id, " ")
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "invalid");
+    let request = request_release(
+        &o.app.ctx,
+        &operator,
+        &switch.id,
+        "Language fixed in the prompt",
+    )
+    .await
+    .unwrap();
+    let twice = request_release(&o.app.ctx, &operator, &switch.id, "again").await;
+    assert_eq!(twice.unwrap_err().code(), "conflict");
+    let stranger = cli_actor(
+        &o.app.ctx,
+        &o.demo.other_tenant.login.email,
+        o.demo.other_tenant.tenant_id.as_str(),
+    )
+    .await
+    .unwrap();
+    let crossing = request_release(&o.app.ctx, &stranger, &switch.id, "let me").await;
+    assert_eq!(crossing.unwrap_err().code(), "not_found");
+
+    // It waits in the review queue; the operator who engaged it cannot decide it (they
+    // may not decide at all), and neither can anyone who engaged or asked.
+    let waiting = queue(
+        &o.app.ctx,
+        &reviewer,
+        &ReviewFilter {
+            kind: Some("release".into()),
+            ..ReviewFilter::default()
+        },
+    )
+    .await
+    .unwrap();
+    let item = waiting.items.iter().find(|i| i.id == request).unwrap();
+    assert_eq!(
+        (item.kind.as_str(), item.about.as_str()),
+        ("release", "Milo")
+    );
+    assert!(item.can_decide);
+    assert_eq!(item.summary, "Language fixed in the prompt");
+    let approve = |id: &str| ReviewDecision {
+        item_id: id.to_string(),
+        verdict: "approve".into(),
+        comment: "Checked the transcript".into(),
+    };
+    let by_operator = decide(&o.app.ctx, &operator, &approve(&request)).await;
+    assert_eq!(by_operator.unwrap_err().code(), "forbidden");
+    assert_eq!(
+        verdict(&o.decide(&token, chat()).await),
+        pair("deny", "kill_switch")
+    );
+
+    // The reviewer approves: released at once, for the runtime too.
+    decide(&o.app.ctx, &reviewer, &approve(&request))
+        .await
+        .unwrap();
+    assert_eq!(
+        verdict(&o.decide(&token, chat()).await),
+        pair("allow", "granted")
+    );
+    let heard = read_events(&mut stream, 2, Duration::from_secs(5)).await;
+    let switched: Vec<bool> = heard
+        .iter()
+        .filter(|e| e.1 == "kill_switch")
+        .map(|e| e.2["engaged"].as_bool().unwrap())
+        .collect();
+    assert_eq!(switched, vec![true, false], "{heard:?}");
+    let again = decide(&o.app.ctx, &reviewer, &approve(&request)).await;
+    assert_eq!(again.unwrap_err().code(), "conflict");
+
+    // A second person is required even with the right role: the owner engaged this one.
+    engage(
+        &o.app.ctx,
+        &o.owner,
+        &SwitchTarget {
+            scope: SwitchScope::Persona,
+            id: milo.clone(),
+        },
+        "Again",
+    )
+    .await
+    .unwrap();
+    let second = request_release(&o.app.ctx, &o.owner, &switch.id, "Fixed for real")
+        .await
+        .unwrap();
+    let own = decide(&o.app.ctx, &o.owner, &approve(&second))
+        .await
+        .unwrap_err();
+    assert_eq!(own.code(), "conflict");
+    assert!(own.to_string().contains("second person"), "{own}");
+    // Break glass: only an owner, only with a reason; it closes the waiting request.
+    let err = release_now(&o.app.ctx, &operator, &switch.id, "now")
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "forbidden");
+    let err = release_now(&o.app.ctx, &o.owner, &switch.id, "")
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "invalid");
+    release_now(
+        &o.app.ctx,
+        &o.owner,
+        &switch.id,
+        "Customer escalation, CEO call",
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        verdict(&o.decide(&token, chat()).await),
+        pair("allow", "granted")
+    );
+    let decided = queue(
+        &o.app.ctx,
+        &reviewer,
+        &ReviewFilter {
+            show: Some("decided".into()),
+            kind: Some("release".into()),
+            ..ReviewFilter::default()
+        },
+    )
+    .await
+    .unwrap();
+    let closed = decided.items.iter().find(|i| i.id == second).unwrap();
+    assert_eq!(closed.state, "approved");
+    assert!(closed.comment.as_deref().unwrap().contains("break glass"));
+    let flagged = audit_entry::Entity::find()
+        .filter(audit_entry::Column::Action.eq("kill_switch.released_break_glass"))
+        .count(&o.app.ctx.db)
+        .await
+        .unwrap();
+    assert_eq!(flagged, 1);
+
+    // A drill engages and releases in one audited step, and measures the propagation.
+    let target = SwitchTarget {
+        scope: SwitchScope::Persona,
+        id: milo.clone(),
+    };
+    let (_, drilled) = drill(&o.app.ctx, &operator, &target).await.unwrap();
+    assert!(drilled.propagation_ms >= 0);
+    assert_eq!(
+        verdict(&o.decide(&token, chat()).await),
+        pair("allow", "granted")
+    );
+    let after = kill_switch::Entity::find_by_id(switch.id.as_str())
+        .one(&o.app.ctx.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!after.engaged);
+    assert!(after.last_drill_at.is_some());
+    assert_eq!(after.last_drill_ms, Some(drilled.propagation_ms));
+    let view = switches(&o.app.ctx, &o.owner).await.unwrap();
+    let row = view.switches.iter().find(|s| s.id == switch.id).unwrap();
+    assert!(row.last_drill_at.is_some() && row.can_drill && !row.engaged);
+    assert!(
+        view.choices
+            .iter()
+            .any(|c| c.value == format!("persona:{milo}"))
+    );
+    // Viewers see switches but may stop nothing.
+    let viewer = person(o.demo.viewer.email.clone()).await;
+    assert!(
+        switches(&o.app.ctx, &viewer)
+            .await
+            .unwrap()
+            .choices
+            .is_empty()
+    );
+    let drills = audit_entry::Entity::find()
+        .filter(audit_entry::Column::Action.eq("kill_switch.drilled"))
+        .count(&o.app.ctx.db)
+        .await
+        .unwrap();
+    assert_eq!(drills, 1);
+    // A switch engaged for real is not drilled (that would release it).
+    engage(&o.app.ctx, &operator, &target, "Real stop")
+        .await
+        .unwrap();
+    let err = drill(&o.app.ctx, &operator, &target).await.unwrap_err();
+    assert_eq!(err.code(), "conflict");
+    assert_eq!(
+        verdict(&o.decide(&token, chat()).await),
+        pair("deny", "kill_switch")
+    );
 }

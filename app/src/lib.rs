@@ -21,8 +21,9 @@ use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use pages::{
-    ActivityPage, Area, AuditPage, CapabilitiesPage, LoginPage, MembersPage, NotBuiltYet, NotFound,
-    OverviewPage, PersonaDetailPage, PersonasPage, Shell, SpaceDetailPage, SpacesPage, TokensPage,
+    ActivityPage, Area, AuditPage, CapabilitiesPage, KillSwitchesPage, LoginPage, MembersPage,
+    NotBuiltYet, NotFound, OverviewPage, PersonaDetailPage, PersonasPage, ReviewPage, Shell,
+    SpaceDetailPage, SpacesPage, TokensPage,
 };
 
 /// The HTML document around the app (server side only renders this).
@@ -85,8 +86,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("capabilities") view=CapabilitiesPage ssr=SsrMode::Async />
                     <Route path=path!("members") view=MembersPage ssr=SsrMode::Async />
                     <Route path=path!("rollout") view=|| view! { <NotBuiltYet area=Area::Rollout /> } ssr=SsrMode::Async />
-                    <Route path=path!("review") view=|| view! { <NotBuiltYet area=Area::Review /> } ssr=SsrMode::Async />
-                    <Route path=path!("kill-switches") view=|| view! { <NotBuiltYet area=Area::KillSwitches /> } ssr=SsrMode::Async />
+                    <Route path=path!("review") view=ReviewPage ssr=SsrMode::Async />
+                    <Route path=path!("kill-switches") view=KillSwitchesPage ssr=SsrMode::Async />
                     <Route path=path!("activity") view=ActivityPage ssr=SsrMode::Async />
                     <Route path=path!("audit") view=AuditPage ssr=SsrMode::Async />
                     <Route path=path!("evaluation") view=|| view! { <NotBuiltYet area=Area::Evaluation /> } ssr=SsrMode::Async />

@@ -9,6 +9,7 @@ mod m20261128_000004_model;
 mod m20261129_000005_audit_head;
 mod m20261129_000006_runtime_tokens;
 mod m20261129_000007_runtime_activity;
+mod m20261129_000008_switch_releases;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000005_audit_head::Migration),
             Box::new(m20261129_000006_runtime_tokens::Migration),
             Box::new(m20261129_000007_runtime_activity::Migration),
+            Box::new(m20261129_000008_switch_releases::Migration),
         ]
     }
 }

@@ -33,10 +33,14 @@ pub enum Action {
     ManageTokens,
     /// Engage a kill-switch (a tenant-wide one needs the whole tenant).
     EngageKillSwitch,
+    /// Approve or reject a review-queue item of the space.
+    DecideReview,
+    /// Skip the second person (release a kill-switch at once), with a written reason.
+    BreakGlass,
 }
 
 impl Action {
-    pub const ALL: [Action; 11] = [
+    pub const ALL: [Action; 13] = [
         Action::ViewTenant,
         Action::ViewAudit,
         Action::ViewMembers,
@@ -48,6 +52,8 @@ impl Action {
         Action::LowerRiskyGrant,
         Action::ManageTokens,
         Action::EngageKillSwitch,
+        Action::DecideReview,
+        Action::BreakGlass,
     ];
 }
 
@@ -68,7 +74,7 @@ fn role_allows(role: Role, action: Action) -> bool {
     use Action::*;
     match role {
         Role::Owner => true,
-        Role::Admin => !matches!(action, ManageOwners),
+        Role::Admin => !matches!(action, ManageOwners | BreakGlass),
         Role::Operator => matches!(
             action,
             ViewTenant
@@ -80,7 +86,11 @@ fn role_allows(role: Role, action: Action) -> bool {
                 | ManageTokens
                 | EngageKillSwitch
         ),
-        Role::Reviewer | Role::Evaluator | Role::Viewer => {
+        Role::Reviewer => matches!(
+            action,
+            ViewTenant | ViewAudit | ViewMembers | ViewSpace | DecideReview
+        ),
+        Role::Evaluator | Role::Viewer => {
             matches!(action, ViewTenant | ViewAudit | ViewMembers | ViewSpace)
         }
     }
@@ -168,6 +178,7 @@ mod tests {
                 LowerRiskyGrant,
                 ManageTokens,
                 EngageKillSwitch,
+                DecideReview,
             ],
         ),
         (
@@ -185,7 +196,7 @@ mod tests {
         ),
         (
             Role::Reviewer,
-            &[ViewTenant, ViewAudit, ViewMembers, ViewSpace],
+            &[ViewTenant, ViewAudit, ViewMembers, ViewSpace, DecideReview],
         ),
         (
             Role::Evaluator,

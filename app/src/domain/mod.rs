@@ -17,6 +17,7 @@ pub mod killswitch;
 pub mod members;
 pub mod personas;
 pub mod policy;
+pub mod review;
 pub mod runtime;
 pub mod spaces;
 pub mod tenants;

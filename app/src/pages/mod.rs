@@ -3,23 +3,27 @@
 mod activity;
 mod audit;
 mod capabilities;
+mod killswitches;
 mod login;
 mod members;
 mod not_built;
 mod not_found;
 mod overview;
 mod personas;
+pub(crate) mod review;
 mod shell;
 mod spaces;
 
 pub use activity::ActivityPage;
 pub use audit::AuditPage;
 pub use capabilities::CapabilitiesPage;
+pub use killswitches::KillSwitchesPage;
 pub use login::LoginPage;
 pub use members::MembersPage;
 pub use not_built::{Area, NotBuiltYet};
 pub use not_found::NotFound;
 pub use overview::OverviewPage;
 pub use personas::{PersonaDetailPage, PersonasPage};
+pub use review::ReviewPage;
 pub use shell::Shell;
 pub use spaces::{SpaceDetailPage, SpacesPage, TokensPage};

@@ -4,8 +4,6 @@ use leptos_meta::Title;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Area {
     Rollout,
-    Review,
-    KillSwitches,
     Evaluation,
 }
 
@@ -13,8 +11,6 @@ impl Area {
     pub fn title(self) -> &'static str {
         match self {
             Area::Rollout => "Rollout",
-            Area::Review => "Review queue",
-            Area::KillSwitches => "Kill-switches",
             Area::Evaluation => "Evaluation",
         }
     }
@@ -24,12 +20,6 @@ impl Area {
         match self {
             Area::Rollout => {
                 "Move personas through the four rollout stages, with gates and approvals."
-            }
-            Area::Review => {
-                "Approve or reject stage promotions, kill-switch releases and risky actions."
-            }
-            Area::KillSwitches => {
-                "Stop a tenant, space, app, persona or capability at once, and drill it."
             }
             Area::Evaluation => {
                 "Walk the buyer's checklist and share an evidence-backed readiness report."

@@ -5,8 +5,10 @@
 pub mod activity;
 pub mod audit;
 pub mod capabilities;
+pub mod killswitches;
 pub mod members;
 pub mod personas;
+pub mod review;
 pub mod session;
 pub mod spaces;
 pub mod tenants;

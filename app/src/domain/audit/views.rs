@@ -5,8 +5,8 @@ use serde_json::{Value, json};
 
 use crate::domain::capabilities::read::CapabilityWithActions;
 use crate::domain::entities::{
-    app, capability, environment, grant, kill_switch, membership, persona, runtime_token, space,
-    team, tenant, user,
+    app, approval, capability, environment, grant, kill_switch, membership, persona, runtime_token,
+    space, switch_release, team, tenant, user,
 };
 
 pub trait Audited {
@@ -203,6 +203,42 @@ impl Audited for kill_switch::Model {
             "scope_id": self.scope_id,
             "engaged": self.engaged,
             "reason": self.reason,
+            "last_drill_at": self.last_drill_at.map(crate::domain::rfc3339),
+            "last_drill_ms": self.last_drill_ms,
+        })
+    }
+}
+
+impl Audited for approval::Model {
+    const ENTITY: &'static str = "approval";
+    fn audit_id(&self) -> String {
+        self.id.clone()
+    }
+    fn audit_view(&self) -> Value {
+        json!({
+            "space_id": self.space_id,
+            "persona_id": self.persona_id,
+            "capability": self.capability,
+            "action": self.action,
+            "access": self.access,
+            "environment": self.environment,
+            "state": self.state,
+            "comment": self.comment,
+        })
+    }
+}
+
+impl Audited for switch_release::Model {
+    const ENTITY: &'static str = "switch_release";
+    fn audit_id(&self) -> String {
+        self.id.clone()
+    }
+    fn audit_view(&self) -> Value {
+        json!({
+            "switch_id": self.switch_id,
+            "reason": self.reason,
+            "state": self.state,
+            "comment": self.comment,
         })
     }
 }

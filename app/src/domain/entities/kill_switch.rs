@@ -18,6 +18,10 @@ pub struct Model {
     pub engaged_at: Option<TimeDateTimeWithTimeZone>,
     pub released_by: Option<String>,
     pub released_at: Option<TimeDateTimeWithTimeZone>,
+    pub last_drill_at: Option<TimeDateTimeWithTimeZone>,
+    pub last_drill_by: Option<String>,
+    /// Milliseconds from the drill's engage starting to its broadcast to every stream.
+    pub last_drill_ms: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

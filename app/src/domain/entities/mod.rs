@@ -16,6 +16,7 @@ pub mod runtime_token;
 pub mod session;
 pub mod space;
 pub mod stream_event;
+pub mod switch_release;
 pub mod team;
 pub mod team_member;
 pub mod team_space;

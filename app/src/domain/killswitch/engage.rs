@@ -1,15 +1,13 @@
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 
 use crate::AppError;
-use crate::domain::access::tenant_access;
 use crate::domain::audit::{AuditActor, Change, record};
-use crate::domain::authz::{Action, Scope, authorize};
-use crate::domain::entities::{app, capability, kill_switch, persona, space};
+use crate::domain::authz::Action;
+use crate::domain::entities::{app, capability, kill_switch, persona};
 use crate::domain::runtime::changes;
 use crate::domain::runtime::snapshot::SwitchScope;
-use crate::domain::spaces::space_for;
 use crate::domain::{Actor, Ctx, db, now};
-use crate::types::{KillSwitchId, SpaceId, TenantId};
+use crate::types::{KillSwitchId, TenantId};
 
 /// What to stop: a level and the id of the thing at that level.
 #[derive(Debug, Clone)]
@@ -18,10 +16,8 @@ pub struct SwitchTarget {
     pub id: String,
 }
 
-pub const MAX_REASON: usize = 2000;
-
 /// The space a target lies in (`None` for the tenant), found inside the actor's tenant.
-async fn space_of(
+pub(crate) async fn space_of(
     ctx: &Ctx,
     tenant: &TenantId,
     target: &SwitchTarget,
@@ -60,44 +56,13 @@ pub async fn engage(
     reason: &str,
 ) -> Result<KillSwitchId, AppError> {
     let Actor::Console(user) = actor;
-    let reason = reason.trim();
-    if reason.is_empty() {
-        return Err(AppError::invalid(
-            "reason",
-            "say why you are stopping it: the people who release it will read this",
-        ));
-    }
-    if reason.chars().count() > MAX_REASON {
-        return Err(AppError::invalid(
-            "reason",
-            format!("must be at most {MAX_REASON} characters"),
-        ));
-    }
+    let reason = super::reason(
+        reason,
+        "say why you are stopping it: the people who release it will read this",
+    )?;
     let tenant = user.tenant_id.clone();
     let space_id = space_of(ctx, &tenant, target).await?;
-    let spaces: Vec<String> = match &space_id {
-        Some(space) => {
-            space_for(
-                ctx,
-                actor,
-                &SpaceId::from_db(space.clone()),
-                Action::EngageKillSwitch,
-            )
-            .await?;
-            vec![space.clone()]
-        }
-        None => {
-            let access = tenant_access(ctx, user).await?;
-            authorize(actor, Action::EngageKillSwitch, Scope::Tenant(&access))?;
-            space::Entity::find()
-                .filter(space::Column::TenantId.eq(tenant.as_str()))
-                .all(&ctx.db)
-                .await?
-                .into_iter()
-                .map(|s| s.id)
-                .collect()
-        }
-    };
+    let spaces = super::reach(ctx, actor, space_id.as_deref(), Action::EngageKillSwitch).await?;
 
     let txn = db::begin_write(&ctx.db).await?;
     let existing = kill_switch::Entity::find()
@@ -141,6 +106,9 @@ pub async fn engage(
                 engaged_at: Set(Some(at)),
                 released_by: Set(None),
                 released_at: Set(None),
+                last_drill_at: Set(None),
+                last_drill_by: Set(None),
+                last_drill_ms: Set(None),
             }
             .insert(&txn)
             .await?;
