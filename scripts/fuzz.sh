@@ -24,7 +24,7 @@ for t in "${targets[@]}"; do
     -max_total_time="$seconds" -max_len=16384 -print_final_stats=1 >"$log" 2>&1
   status=$?
   set -e
-  runs=$(awk -F: '/^stat::number_of_executed_units/ { gsub(/ /, "", $3); print $3 }' "$log")
+  runs=$(awk -F: '/^stat::number_of_executed_units/ { gsub(/ /, "", $NF); print $NF }' "$log")
   if [ "$status" -ne 0 ]; then
     tail -40 "$log" >&2
     echo "fuzz: $t FAILED after ${runs:-?} inputs (the input is saved under fuzz/artifacts/$t/)" >&2

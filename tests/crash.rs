@@ -29,15 +29,34 @@ fn site(dir: &std::path::Path) -> std::path::PathBuf {
     site
 }
 
-async fn start(db: &str, site: &std::path::Path, port: u16) -> Child {
-    let child = binary()
-        .env("DATABASE_URL", db)
-        .env("PERSONA_SITE_DIR", site)
-        .env("RUST_LOG", "error")
-        .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
+/// The server process; killed (SIGKILL) and reaped when dropped, also when a test fails.
+struct Server(Child);
+
+impl Server {
+    fn crash(mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+async fn start(db: &str, site: &std::path::Path, port: u16) -> Server {
+    let child = Server(
+        binary()
+            .env("DATABASE_URL", db)
+            .env("PERSONA_SITE_DIR", site)
+            .env("RUST_LOG", "error")
+            .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
     let health = format!("http://127.0.0.1:{port}/healthz");
     for _ in 0..200 {
         if reqwest::get(&health).await.is_ok_and(|r| r.status() == 200) {
@@ -97,7 +116,7 @@ async fn an_engaged_switch_survives_kill_minus_nine() {
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
     let site = site(dir.path());
-    let mut server = start(&db, &site, port).await;
+    let server = start(&db, &site, port).await;
     assert_eq!(decision(&base, token, &otto).await, "allow");
 
     // Sign in as the operator and stop Otto through the console's own endpoint.
@@ -138,11 +157,9 @@ async fn an_engaged_switch_survives_kill_minus_nine() {
         .unwrap();
     assert_eq!(engaged.status(), 200);
     // Killed the instant the answer arrived: no shutdown, no flush.
-    server.kill().unwrap();
-    server.wait().unwrap();
+    server.crash();
 
-    let mut restarted = start(&db, &site, port).await;
+    let restarted = start(&db, &site, port).await;
     assert_eq!(decision(&base, token, &otto).await, "deny");
-    restarted.kill().unwrap();
-    restarted.wait().unwrap();
+    restarted.crash();
 }

@@ -63,6 +63,8 @@ where
                     None => None,
                 });
                 match state {
+                    // The form says what succeeded itself (its outcome varies).
+                    Some(Ok(())) if success.is_empty() => ().into_any(),
                     Some(Ok(())) => view! { <span class="ok">"✓ "{success.clone()}</span> }.into_any(),
                     Some(Err(None)) => view! {
                         <span class="error-text">"Nothing was saved: check the field marked above."</span>

@@ -414,11 +414,9 @@ fn release_item(
     let target = names.targets.get(&switch.id)?;
     let engaged_by = switch.engaged_by.as_deref().map(|u| names.person(u));
     let mut evidence = vec![match (&engaged_by, switch.engaged_at) {
-        (Some(by), Some(when)) => format!(
+        (Some(by), Some(at)) => format!(
             "Engaged by {by} at {}: “{}”.",
-            crate::domain::rfc3339(when)
-                .replace('T', " ")
-                .trim_end_matches('Z'),
+            words::when(at),
             switch.reason
         ),
         _ => format!("Engaged: “{}”.", switch.reason),

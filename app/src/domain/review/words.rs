@@ -18,6 +18,15 @@ pub fn age(waited: Duration) -> String {
     }
 }
 
+/// "2026-11-29 11:08 UTC": to the minute, as the pages show times.
+pub fn when(t: time::OffsetDateTime) -> String {
+    let full = crate::domain::rfc3339(t);
+    match (full.get(..10), full.get(11..16)) {
+        (Some(date), Some(hm)) => format!("{date} {hm} UTC"),
+        _ => full,
+    }
+}
+
 /// "write · CRM › update_contact · production".
 pub fn subject(access: &str, capability: &str, action: Option<&str>, environment: &str) -> String {
     match action {
@@ -41,6 +50,15 @@ mod tests {
         assert_eq!(age(Duration::hours(28)), "1 day 4 h");
         assert_eq!(age(Duration::hours(52)), "2 days 4 h");
         assert_eq!(age(Duration::hours(72)), "3 days");
+    }
+
+    #[test]
+    fn times_read_to_the_minute() {
+        use time::macros::datetime;
+        assert_eq!(
+            when(datetime!(2026-11-29 11:08:16.63 +01:00)),
+            "2026-11-29 10:08 UTC"
+        );
     }
 
     #[test]

@@ -52,9 +52,9 @@ fn SwitchesBody(
     view! {
         {(!engaged.is_empty()).then(|| view! {
             <div class="banner danger" role="alert">
-                <strong>{format!("{} engaged: ", if engaged.len() == 1 { "1 switch".to_string() } else { format!("{} switches", engaged.len()) })}</strong>
+                <strong>{if engaged.len() == 1 { "1 switch engaged: ".to_string() } else { format!("{} switches engaged: ", engaged.len()) }}</strong>
                 {engaged.join(", ")}
-                ". Runtimes under them are stopped."
+                {if engaged.len() == 1 { ". Runtimes under it are stopped." } else { ". Runtimes under them are stopped." }}
             </div>
         })}
         {(!view.choices.is_empty()).then(|| view! { <StopForm choices=view.choices.clone() stop /> })}

@@ -84,7 +84,7 @@ pub fn SwitchRow(switch: SwitchView, changed: RwSignal<usize>) -> impl IntoView 
                             <label for=ask_reason.clone()>"Why it is safe to let runtimes go again"</label>
                             <textarea id=ask_reason.clone() name="reason" rows="2" maxlength="2000" aria-invalid=invalid(ask_value, "reason")></textarea>
                             <FieldError id=format!("{ask_reason}-error") error=field_error(ask_value, "reason") />
-                            <button type="submit">"Send to the review queue"</button>
+                            <button type="submit" class="button-primary">"Send to the review queue"</button>
                             <FormStatus pending=ask.pending() value=ask_value success="Asked: a second person decides in the review queue." />
                         </ActionForm>
                     </details>

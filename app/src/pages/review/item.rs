@@ -108,7 +108,7 @@ pub fn ReviewCard(
                     ></textarea>
                     <FieldError id=comment_error_id.clone() error=field_error(value, "comment") />
                     <div class="form-actions">
-                        <button type="submit" name="verdict" value="approve" disabled=move || pending.get()>"Approve"</button>
+                        <button type="submit" name="verdict" value="approve" class="button-primary" disabled=move || pending.get()>"Approve"</button>
                         <button type="submit" name="verdict" value="reject" class="button-danger" disabled=move || pending.get()>"Reject"</button>
                     </div>
                     <FormStatus pending value success="Decided." />
