@@ -107,7 +107,32 @@ fn needs_whole_tenant(action: Action) -> bool {
             | Action::ManageMembers
             | Action::ManageOwners
             | Action::EngageKillSwitch
+            | Action::DecideReview
+            | Action::BreakGlass
     )
+}
+
+/// `authorize` at a place that is either one space (`Some(id)`) or the whole tenant
+/// (`None`: a tenant-wide kill-switch and its release).
+pub fn authorize_at(
+    actor: &Actor,
+    action: Action,
+    access: &TenantAccess,
+    space: Option<&str>,
+) -> Result<(), AppError> {
+    let Actor::Console(user) = actor;
+    match space {
+        Some(space) => authorize(
+            actor,
+            action,
+            Scope::Space {
+                access,
+                tenant: &user.tenant_id,
+                space: &SpaceId::from_db(space.to_string()),
+            },
+        ),
+        None => authorize(actor, action, Scope::Tenant(access)),
+    }
 }
 
 pub fn authorize(actor: &Actor, action: Action, scope: Scope<'_>) -> Result<(), AppError> {

@@ -3,26 +3,14 @@
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
 
-use super::access::tenant_access;
-use super::authz::{Action, Scope, authorize};
-use super::entities::{persona, space};
+use super::entities::persona;
 use super::{Actor, Ctx};
 use crate::AppError;
 use crate::types::{OverviewView, PersonaId, PersonaSummary, SpaceId, SpaceSummary};
 
 pub async fn get_overview(ctx: &Ctx, actor: &Actor) -> Result<OverviewView, AppError> {
     let Actor::Console(user) = actor;
-    let access = tenant_access(ctx, user).await?;
-    authorize(actor, Action::ViewTenant, Scope::Tenant(&access))?;
-
-    let spaces = space::Entity::find()
-        .filter(space::Column::TenantId.eq(user.tenant_id.as_str()))
-        .order_by_asc(space::Column::Name)
-        .all(&ctx.db)
-        .await?
-        .into_iter()
-        .filter(|s| access.space_role(&SpaceId::from_db(s.id.clone())).is_some())
-        .collect::<Vec<_>>();
+    let (_, spaces) = super::spaces::reachable(ctx, actor).await?;
     let space_ids: Vec<&str> = spaces.iter().map(|s| s.id.as_str()).collect();
     // One query for all personas, grouped in memory: no query per space.
     let mut personas_by_space: HashMap<String, Vec<PersonaSummary>> = HashMap::new();

@@ -11,7 +11,6 @@ use crate::AppError;
 use crate::domain::audit::{AuditActor, Change, record};
 use crate::domain::authz::Action;
 use crate::domain::entities::kill_switch;
-use crate::domain::runtime::changes;
 use crate::domain::{Actor, Ctx, db, now};
 use crate::types::KillSwitchId;
 
@@ -32,6 +31,9 @@ pub async fn drill(
     let spaces = super::reach(ctx, actor, space_id.as_deref(), Action::EngageKillSwitch).await?;
     let reason = format!("Drill by {}", user.display_name);
 
+    // Both steps under the switch lock: an operator's real stop waits for the drill to
+    // finish rather than being released by it.
+    let _one_at_a_time = ctx.runtime.switching.lock().await;
     // Engage: the same commit path as a real stop, timed until every stream has it.
     let started = Instant::now();
     let txn = db::begin_write(&ctx.db).await?;
@@ -73,17 +75,14 @@ pub async fn drill(
         .filter(kill_switch::Column::Id.eq(before.id.as_str()))
         .exec(&txn)
         .await?;
-    for space in &spaces {
-        changes::kill_switch(
-            &txn,
-            space,
-            target.scope.as_str(),
-            &target.id,
-            true,
-            &reason,
-        )
-        .await?;
-    }
+    super::announce(
+        &txn,
+        &spaces,
+        (target.scope.as_str(), &target.id),
+        true,
+        &reason,
+    )
+    .await?;
     ctx.runtime.commit(&ctx.db, txn, &spaces).await?;
     let propagation_ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
 
@@ -115,17 +114,14 @@ pub async fn drill(
         Change::updated("kill_switch.drilled", &before, &after),
     )
     .await?;
-    for space in &spaces {
-        changes::kill_switch(
-            &txn,
-            space,
-            target.scope.as_str(),
-            &target.id,
-            false,
-            &reason,
-        )
-        .await?;
-    }
+    super::announce(
+        &txn,
+        &spaces,
+        (target.scope.as_str(), &target.id),
+        false,
+        &reason,
+    )
+    .await?;
     ctx.runtime.commit(&ctx.db, txn, &spaces).await?;
     Ok((KillSwitchId::from_db(after.id), Drilled { propagation_ms }))
 }

@@ -4,7 +4,6 @@ use crate::AppError;
 use crate::domain::audit::{AuditActor, Change, record};
 use crate::domain::authz::Action;
 use crate::domain::entities::{app, capability, kill_switch, persona};
-use crate::domain::runtime::changes;
 use crate::domain::runtime::snapshot::SwitchScope;
 use crate::domain::{Actor, Ctx, db, now};
 use crate::types::{KillSwitchId, TenantId};
@@ -64,6 +63,8 @@ pub async fn engage(
     let space_id = space_of(ctx, &tenant, target).await?;
     let spaces = super::reach(ctx, actor, space_id.as_deref(), Action::EngageKillSwitch).await?;
 
+    // One switch change at a time: a drill in flight must not release a real stop.
+    let _one_at_a_time = ctx.runtime.switching.lock().await;
     let txn = db::begin_write(&ctx.db).await?;
     let existing = kill_switch::Entity::find()
         .filter(kill_switch::Column::Scope.eq(target.scope.as_str()))
@@ -122,9 +123,14 @@ pub async fn engage(
             created
         }
     };
-    for space in &spaces {
-        changes::kill_switch(&txn, space, target.scope.as_str(), &target.id, true, reason).await?;
-    }
+    super::announce(
+        &txn,
+        &spaces,
+        (target.scope.as_str(), &target.id),
+        true,
+        &reason,
+    )
+    .await?;
     ctx.runtime.commit(&ctx.db, txn, &spaces).await?;
     Ok(KillSwitchId::from_db(engaged.id))
 }

@@ -7,27 +7,14 @@ use std::collections::HashMap;
 use super::names::{scope_label, targets};
 use crate::AppError;
 use crate::domain::access::TenantAccess;
-use crate::domain::authz::{Action, Scope, authorize};
+use crate::domain::authz::{Action, authorize_at};
 use crate::domain::entities::{app, capability, kill_switch, persona, switch_release, user};
 use crate::domain::spaces::reachable;
 use crate::domain::{Actor, Ctx, rfc3339};
-use crate::types::{KillSwitchesView, SpaceId, SwitchChoice, SwitchView};
+use crate::types::{KillSwitchesView, SwitchChoice, SwitchView};
 
 fn allowed(actor: &Actor, access: &TenantAccess, space: Option<&str>, action: Action) -> bool {
-    let Actor::Console(user) = actor;
-    match space {
-        Some(space) => authorize(
-            actor,
-            action,
-            Scope::Space {
-                access,
-                tenant: &user.tenant_id,
-                space: &SpaceId::from_db(space.to_string()),
-            },
-        )
-        .is_ok(),
-        None => !access.restricted() && authorize(actor, action, Scope::Tenant(access)).is_ok(),
-    }
+    authorize_at(actor, action, access, space).is_ok()
 }
 
 pub async fn switches(ctx: &Ctx, actor: &Actor) -> Result<KillSwitchesView, AppError> {

@@ -15,29 +15,26 @@ pub use engage::{SwitchTarget, engage};
 pub use list::switches;
 pub use release::{release_now, request_release};
 
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 
 use crate::AppError;
 use crate::domain::access::tenant_access;
 use crate::domain::authz::{Action, Scope, authorize};
 use crate::domain::entities::space;
+use crate::domain::runtime::changes;
 use crate::domain::spaces::space_for;
+use crate::domain::validate::check_text;
 use crate::domain::{Actor, Ctx};
 use crate::types::SpaceId;
 
 pub const MAX_REASON: usize = 2000;
 
-/// Checks `reason` (required, bounded) and returns it trimmed.
-pub fn reason<'a>(raw: &'a str, why: &str) -> Result<&'a str, AppError> {
-    let reason = raw.trim();
+/// A required reason: the shared free-text check, and not empty (`why` says why it is
+/// needed).
+pub fn reason(raw: &str, why: &str) -> Result<String, AppError> {
+    let reason = check_text("reason", raw, MAX_REASON)?;
     if reason.is_empty() {
         return Err(AppError::invalid("reason", why.to_string()));
-    }
-    if reason.chars().count() > MAX_REASON {
-        return Err(AppError::invalid(
-            "reason",
-            format!("must be at most {MAX_REASON} characters"),
-        ));
     }
     Ok(reason)
 }
@@ -58,10 +55,8 @@ pub async fn reach(
             Ok(vec![space.to_string()])
         }
         None => {
+            // Tenant-wide actions refuse members confined to their teams' spaces.
             let access = tenant_access(ctx, user).await?;
-            if access.restricted() {
-                return Err(AppError::Forbidden);
-            }
             authorize(actor, action, Scope::Tenant(&access))?;
             Ok(space::Entity::find()
                 .filter(space::Column::TenantId.eq(user.tenant_id.as_str()))
@@ -72,4 +67,20 @@ pub async fn reach(
                 .collect())
         }
     }
+}
+
+/// Tells the runtimes of every affected space that the switch changed: one `kill_switch`
+/// stream event each, written in the change's own transaction.
+pub(crate) async fn announce(
+    txn: &DatabaseTransaction,
+    spaces: &[String],
+    switch: (&str, &str),
+    engaged: bool,
+    reason: &str,
+) -> Result<(), AppError> {
+    let (scope, scope_id) = switch;
+    for space in spaces {
+        changes::kill_switch(txn, space, scope, scope_id, engaged, reason).await?;
+    }
+    Ok(())
 }

@@ -9,7 +9,6 @@ use crate::AppError;
 use crate::domain::audit::{AuditActor, Change, record};
 use crate::domain::authz::Action;
 use crate::domain::entities::{kill_switch, switch_release};
-use crate::domain::runtime::changes;
 use crate::domain::{Actor, Ctx, db, now};
 use crate::types::{ApprovalId, TenantId};
 
@@ -124,9 +123,14 @@ pub(crate) async fn set_released(
         Change::updated(action, switch, &after),
     )
     .await?;
-    for space in spaces {
-        changes::kill_switch(txn, space, &switch.scope, &switch.scope_id, false, reason).await?;
-    }
+    super::announce(
+        txn,
+        spaces,
+        (&switch.scope, &switch.scope_id),
+        false,
+        reason,
+    )
+    .await?;
     Ok(())
 }
 
@@ -150,6 +154,7 @@ pub async fn release_now(
             "this switch is not engaged; there is nothing to release",
         ));
     }
+    let _one_at_a_time = ctx.runtime.switching.lock().await;
     let txn = db::begin_write(&ctx.db).await?;
     set_released(
         &txn,
@@ -157,7 +162,7 @@ pub async fn release_now(
         &switch,
         &spaces,
         "kill_switch.released_break_glass",
-        reason,
+        &reason,
     )
     .await?;
     switch_release::Entity::update_many()
@@ -178,6 +183,16 @@ pub async fn release_now(
     ctx.runtime.commit(&ctx.db, txn, &spaces).await
 }
 
+/// The release rule: decided by someone other than whoever engaged the switch and
+/// whoever asked for its release.
+pub fn is_second_person(
+    switch: &kill_switch::Model,
+    request: &switch_release::Model,
+    me: &str,
+) -> bool {
+    switch.engaged_by.as_deref() != Some(me) && request.requested_by != me
+}
+
 /// A reviewer's verdict on a release request (from the review queue). Approving turns
 /// the switch off; either way the request closes.
 pub(crate) async fn decide_release(
@@ -194,12 +209,13 @@ pub(crate) async fn decide_release(
         .ok_or(AppError::NotFound)?;
     let spaces = super::reach(ctx, actor, switch.space_id.as_deref(), Action::DecideReview).await?;
     let me = user.user_id.as_str();
-    if switch.engaged_by.as_deref() == Some(me) || request.requested_by == me {
+    if !is_second_person(&switch, request, me) {
         return Err(AppError::conflict(
             "you engaged this switch or asked for its release: a second person must decide. \
              An owner can release it at once with a written reason (break glass).",
         ));
     }
+    let _one_at_a_time = ctx.runtime.switching.lock().await;
     let txn = db::begin_write(&ctx.db).await?;
     let state = if approve { "approved" } else { "rejected" };
     let updated = switch_release::Entity::update_many()
@@ -242,9 +258,7 @@ pub(crate) async fn decide_release(
     )
     .await?;
     if approve {
-        if !switch.engaged {
-            return Err(AppError::conflict("this switch is no longer engaged"));
-        }
+        // Refuses (and rolls the decision back) if the switch was released meanwhile.
         set_released(
             &txn,
             actor,

@@ -15,6 +15,7 @@ use crate::domain::killswitch::release::decide_release;
 use crate::domain::runtime::approvals::state_at;
 use crate::domain::runtime::changes;
 use crate::domain::spaces::space_for;
+use crate::domain::validate::check_text;
 use crate::domain::{Actor, Ctx, db, now, rfc3339};
 use crate::types::{ReviewDecision, SpaceId, TenantId};
 
@@ -27,17 +28,12 @@ pub async fn decide(ctx: &Ctx, actor: &Actor, decision: &ReviewDecision) -> Resu
         "reject" => "rejected",
         _ => return Err(AppError::invalid("verdict", "must be approve or reject")),
     };
-    let comment = decision.comment.trim();
+    let comment = check_text("comment", &decision.comment, MAX_COMMENT)?;
+    let comment = comment.as_str();
     if state == "rejected" && comment.is_empty() {
         return Err(AppError::invalid(
             "comment",
             "say why you reject it: the operators and the runtime's owner will read this",
-        ));
-    }
-    if comment.chars().count() > MAX_COMMENT {
-        return Err(AppError::invalid(
-            "comment",
-            format!("must be at most {MAX_COMMENT} characters"),
         ));
     }
     // Another tenant's item, or one in a space outside the member's teams, is not found.

@@ -8,17 +8,16 @@ use std::collections::HashMap;
 use super::{PAGE, words};
 use crate::AppError;
 use crate::domain::access::TenantAccess;
-use crate::domain::authz::{Action, Scope, authorize};
+use crate::domain::authz::{Action, authorize_at};
 use crate::domain::entities::{
     app, approval, capability, kill_switch, persona, runtime_token, space, switch_release, user,
 };
 use crate::domain::killswitch::names::{Target, scope_label, targets};
+use crate::domain::killswitch::release::is_second_person;
 use crate::domain::runtime::approvals::state_at;
 use crate::domain::spaces::reachable;
 use crate::domain::{Actor, Ctx, now, rfc3339};
-use crate::types::{
-    ActivityChoice, ReviewFilter, ReviewItem, ReviewQueueView, SpaceId, stage_name,
-};
+use crate::types::{ActivityChoice, ReviewFilter, ReviewItem, ReviewQueueView, stage_name};
 
 /// The kinds of item the queue holds today.
 pub const KINDS: [&str; 2] = ["action", "release"];
@@ -32,15 +31,14 @@ fn waiting(at: time::OffsetDateTime) -> Condition {
 
 /// How many items wait in the spaces this member reaches (the navigation's count).
 pub async fn pending_count(ctx: &Ctx, actor: &Actor) -> Result<u64, AppError> {
-    let (_, spaces) = reachable(ctx, actor).await?;
+    let (access, spaces) = reachable(ctx, actor).await?;
     let ids: Vec<String> = spaces.into_iter().map(|s| s.id).collect();
-    waiting_total(ctx, actor, &ids).await
+    waiting_total(ctx, &access, &ids).await
 }
 
 /// Waiting items of both kinds in these spaces (and tenant-wide releases for members
 /// who reach the whole tenant).
-async fn waiting_total(ctx: &Ctx, actor: &Actor, ids: &[String]) -> Result<u64, AppError> {
-    let Actor::Console(user) = actor;
+async fn waiting_total(ctx: &Ctx, access: &TenantAccess, ids: &[String]) -> Result<u64, AppError> {
     let actions = if ids.is_empty() {
         0
     } else {
@@ -51,9 +49,9 @@ async fn waiting_total(ctx: &Ctx, actor: &Actor, ids: &[String]) -> Result<u64, 
             .await?
     };
     let releases = switch_release::Entity::find()
-        .filter(switch_release::Column::TenantId.eq(user.tenant_id.as_str()))
+        .filter(switch_release::Column::TenantId.eq(access.tenant_id.as_str()))
         .filter(switch_release::Column::State.eq("pending"))
-        .filter(release_place(ctx, actor, ids, true).await?)
+        .filter(release_place(access, ids, true))
         .count(&ctx.db)
         .await?;
     Ok(actions + releases)
@@ -61,22 +59,12 @@ async fn waiting_total(ctx: &Ctx, actor: &Actor, ids: &[String]) -> Result<u64, 
 
 /// Releases in these spaces, plus tenant-wide ones when `tenant_wide` and the member
 /// reaches the whole tenant.
-async fn release_place(
-    ctx: &Ctx,
-    actor: &Actor,
-    ids: &[String],
-    tenant_wide: bool,
-) -> Result<Condition, AppError> {
-    let Actor::Console(user) = actor;
+fn release_place(access: &TenantAccess, ids: &[String], tenant_wide: bool) -> Condition {
     let mut place = Condition::any().add(switch_release::Column::SpaceId.is_in(ids.to_vec()));
-    if tenant_wide
-        && !crate::domain::access::tenant_access(ctx, user)
-            .await?
-            .restricted()
-    {
+    if tenant_wide && !access.restricted() {
         place = place.add(switch_release::Column::SpaceId.is_null());
     }
-    Ok(place)
+    place
 }
 
 pub async fn queue(
@@ -110,7 +98,7 @@ pub async fn queue(
     let all_ids: Vec<String> = spaces.iter().map(|s| s.id.clone()).collect();
     let ids: Vec<String> = chosen.iter().map(|s| s.id.clone()).collect();
     let at = now();
-    let pending_total = waiting_total(ctx, actor, &all_ids).await?;
+    let pending_total = waiting_total(ctx, &access, &all_ids).await?;
 
     let mut rows = Vec::new();
     if !ids.is_empty() && kind != Some("release") {
@@ -137,7 +125,7 @@ pub async fn queue(
     if kind != Some("action") {
         let mut query = switch_release::Entity::find()
             .filter(switch_release::Column::TenantId.eq(user.tenant_id.as_str()))
-            .filter(release_place(ctx, actor, &ids, filter.space.is_none()).await?);
+            .filter(release_place(&access, &ids, filter.space.is_none()));
         query = if decided {
             query
                 .filter(switch_release::Column::State.ne("pending"))
@@ -206,23 +194,7 @@ pub async fn queue(
 }
 
 fn can_decide(actor: &Actor, access: &TenantAccess, space_id: Option<&str>) -> bool {
-    let Actor::Console(user) = actor;
-    match space_id {
-        Some(space) => authorize(
-            actor,
-            Action::DecideReview,
-            Scope::Space {
-                access,
-                tenant: &user.tenant_id,
-                space: &SpaceId::from_db(space.to_string()),
-            },
-        )
-        .is_ok(),
-        None => {
-            !access.restricted()
-                && authorize(actor, Action::DecideReview, Scope::Tenant(access)).is_ok()
-        }
-    }
+    authorize_at(actor, Action::DecideReview, access, space_id).is_ok()
 }
 
 /// Names for the ids the rows carry, one query per kind of thing.
@@ -430,7 +402,7 @@ fn release_item(
         "A second person decides: not whoever engaged it, nor whoever asked for the release."
             .into(),
     );
-    let second_person = switch.engaged_by.as_deref() != Some(me) && row.requested_by != me;
+    let second_person = is_second_person(switch, row, me);
     let ended = row.decided_at.unwrap_or(at);
     Some(ReviewItem {
         id: row.id.clone(),

@@ -30,6 +30,8 @@ pub struct Runtime {
     /// Runtime tokens that passed recently (no database query per request).
     pub tokens: crate::domain::tokens::cache::TokenCache,
     pub approval_expiry: approvals::ApprovalExpiry,
+    /// Serializes kill-switch changes (engage, release, drill) within this instance.
+    pub switching: tokio::sync::Mutex<()>,
 }
 
 impl Runtime {

@@ -82,7 +82,7 @@ pub fn SwitchRow(switch: SwitchView, changed: RwSignal<usize>) -> impl IntoView 
                         <ActionForm action=ask attr:class="stack">
                             <input type="hidden" name="switch_id" value=ask_id.clone() />
                             <label for=ask_reason.clone()>"Why it is safe to let runtimes go again"</label>
-                            <textarea id=ask_reason.clone() name="reason" rows="2" maxlength="2000" aria-invalid=invalid(ask_value, "reason")></textarea>
+                            <textarea id=ask_reason.clone() name="reason" rows="2" maxlength="2000" aria-describedby=format!("{ask_reason}-error") aria-invalid=invalid(ask_value, "reason")></textarea>
                             <FieldError id=format!("{ask_reason}-error") error=field_error(ask_value, "reason") />
                             <button type="submit" class="button-primary">"Send to the review queue"</button>
                             <FormStatus pending=ask.pending() value=ask_value success="Asked: a second person decides in the review queue." />
@@ -95,7 +95,7 @@ pub fn SwitchRow(switch: SwitchView, changed: RwSignal<usize>) -> impl IntoView 
                         <ActionForm action=now attr:class="stack">
                             <input type="hidden" name="switch_id" value=now_id.clone() />
                             <label for=now_reason.clone()>"Why it cannot wait for a second person"</label>
-                            <textarea id=now_reason.clone() name="reason" rows="2" maxlength="2000" aria-invalid=invalid(now_value, "reason")></textarea>
+                            <textarea id=now_reason.clone() name="reason" rows="2" maxlength="2000" aria-describedby=format!("{now_reason}-error") aria-invalid=invalid(now_value, "reason")></textarea>
                             <FieldError id=format!("{now_reason}-error") error=field_error(now_value, "reason") />
                             <button type="submit" class="button-danger">"Release now"</button>
                             <FormStatus pending=now.pending() value=now_value success="Released." />
