@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::AppError;
-use crate::types::{ReviewDecision, ReviewFilter, ReviewQueueView};
+use crate::types::{ReviewFilter, ReviewQueueView};
 
 #[server(endpoint = "get_review_queue")]
 pub async fn get_review_queue(
@@ -19,6 +19,7 @@ pub async fn decide_review(
     #[server(default)] comment: String,
 ) -> Result<(), AppError> {
     use super::context::serve;
+    use crate::types::ReviewDecision;
     let decision = ReviewDecision {
         item_id,
         verdict,
