@@ -38,6 +38,7 @@ on_both_databases!(
     the_activity_feed_explains_decisions_and_stays_inside_the_tenant,
     a_reviewer_decides_an_action_and_the_runtime_hears_it,
     a_switch_is_released_by_a_second_person_and_drills_are_measured,
+    a_promotion_passes_gates_and_approvals_and_demotion_is_immediate,
 );
 
 /// The server on a real port, and what the tests set it up with.
@@ -1459,4 +1460,388 @@ async fn a_switch_is_released_by_a_second_person_and_drills_are_measured(app: Te
         verdict(&o.decide(&token, chat()).await),
         pair("deny", "kill_switch")
     );
+}
+
+async fn a_promotion_passes_gates_and_approvals_and_demotion_is_immediate(app: TestApp) {
+    use app::domain::entities::{audit_entry, persona, promotion};
+    use app::domain::killswitch::drill;
+    use app::domain::review::{decide, queue};
+    use app::domain::rollout::limits::LimitsInput;
+    use app::domain::rollout::{
+        break_glass, demote, edit_request, persona_rollout, request_promotion, set_limits,
+    };
+    use app::types::{ReviewDecision, ReviewFilter};
+
+    let o = serve(app).await;
+    let support = o.space("Support");
+    let token = o.full_token(&support).await;
+    let ava = o.persona("Ava");
+    let ava_id: PersonaId = ava.parse().unwrap();
+    let ctx = &o.app.ctx;
+    let person = |email: String| {
+        let ctx = ctx.clone();
+        let tenant = o.demo.tenant_id.to_string();
+        async move { cli_actor(&ctx, &email, &tenant).await.unwrap() }
+    };
+    let operator = person(o.demo.operator.email.clone()).await;
+    let reviewer = person(o.demo.reviewer.email.clone()).await;
+    let viewer = person(o.demo.viewer.email.clone()).await;
+    let stranger = cli_actor(
+        ctx,
+        &o.demo.other_tenant.login.email,
+        o.demo.other_tenant.tenant_id.as_str(),
+    )
+    .await
+    .unwrap();
+    let stage_of = || async {
+        persona::Entity::find_by_id(ava.as_str())
+            .one(&ctx.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .stage
+    };
+    let promotions = || async {
+        queue(
+            ctx,
+            &reviewer,
+            &ReviewFilter {
+                kind: Some("promotion".into()),
+                ..ReviewFilter::default()
+            },
+        )
+        .await
+        .unwrap()
+        .items
+    };
+    let verdict_by = |actor: &Actor, id: &str, verdict: &str, comment: &str| {
+        let decision = ReviewDecision {
+            item_id: id.to_string(),
+            verdict: verdict.into(),
+            comment: comment.into(),
+        };
+        let actor = actor.clone();
+        async move { decide(ctx, &actor, &decision).await }
+    };
+    // create_ticket opens at stage 2; Ava is at stage 2.
+    let ticket = || {
+        ask(
+            &ava,
+            "zendesk",
+            Some("create_ticket"),
+            "write",
+            "production",
+        )
+    };
+    assert_eq!(
+        verdict(&o.decide(&token, ticket()).await),
+        pair("allow", "granted")
+    );
+
+    // Asking: a reason is required, one request waits at a time, other tenants and
+    // viewers cannot ask.
+    let err = request_promotion(ctx, &o.owner, &ava_id, "  ", &[])
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "invalid");
+    assert_eq!(
+        request_promotion(ctx, &viewer, &ava_id, "ready", &[])
+            .await
+            .unwrap_err()
+            .code(),
+        "forbidden"
+    );
+    assert_eq!(
+        request_promotion(ctx, &stranger, &ava_id, "ready", &[])
+            .await
+            .unwrap_err()
+            .code(),
+        "not_found"
+    );
+    let request = request_promotion(ctx, &o.owner, &ava_id, "Two quiet weeks in production", &[])
+        .await
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        request_promotion(ctx, &operator, &ava_id, "again", &[])
+            .await
+            .unwrap_err()
+            .code(),
+        "conflict"
+    );
+
+    // In the queue with its gates: Ava's switch was never drilled, so approval is refused
+    // and says why; nothing changes.
+    let items = promotions().await;
+    assert_eq!(items.len(), 1);
+    let item = &items[0];
+    assert_eq!(item.id, request);
+    assert!(item.can_decide);
+    let drill_gate = item.gates.iter().find(|g| g.key == "drill").unwrap();
+    assert!(!drill_gate.passed, "{drill_gate:?}");
+    assert!(
+        item.gates
+            .iter()
+            .find(|g| g.key == "on_call")
+            .unwrap()
+            .passed
+    );
+    assert_eq!(item.approvals.as_deref(), Some("0 of 2 approvals given"));
+    let err = verdict_by(&reviewer, &request, "approve", "")
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "conflict");
+    assert!(err.to_string().contains("drill"), "{err}");
+    assert_eq!(stage_of().await, 2);
+
+    let target = SwitchTarget {
+        scope: SwitchScope::Persona,
+        id: ava.clone(),
+    };
+    drill(ctx, &operator, &target).await.unwrap();
+    // The requester never approves their own request, and a stranger finds nothing.
+    let err = verdict_by(&o.owner, &request, "approve", "")
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("you asked"), "{err}");
+    assert_eq!(
+        verdict_by(&stranger, &request, "approve", "")
+            .await
+            .unwrap_err()
+            .code(),
+        "not_found"
+    );
+    assert_eq!(
+        verdict_by(&operator, &request, "approve", "")
+            .await
+            .unwrap_err()
+            .code(),
+        "forbidden"
+    );
+
+    // First approval: 1 of 2, the stage holds; the same reviewer cannot count twice.
+    verdict_by(&reviewer, &request, "approve", "Looks calm")
+        .await
+        .unwrap();
+    assert_eq!(stage_of().await, 2);
+    let err = verdict_by(&reviewer, &request, "approve", "")
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("already approved"), "{err}");
+    let item = promotions().await.remove(0);
+    assert!(
+        item.approvals.as_deref().unwrap().starts_with("1 of 2"),
+        "{:?}",
+        item.approvals
+    );
+    assert!(
+        !item.can_decide,
+        "an approver of this request waits for someone else"
+    );
+
+    // A grant edit voids it, and the queue and the persona page say why.
+    let kv = o.capability_id(&support, "kv_datastore").await;
+    o.grant(&ava, &kv, "", "write", &["production"], "3").await;
+    let item = promotions().await.remove(0);
+    assert_eq!(item.approvals.as_deref(), Some("0 of 2 approvals given"));
+    assert!(
+        item.evidence.iter().any(|e| e.contains("grants changed")),
+        "{:?}",
+        item.evidence
+    );
+    assert!(item.can_decide);
+    let page = persona_rollout(ctx, &o.owner, &ava_id).await.unwrap();
+    let pending = page.pending.unwrap();
+    assert!(!pending.approvals[0].counts);
+    assert!(
+        page.exposure[2]
+            .becomes_active
+            .iter()
+            .any(|g| g.contains("KV"))
+    );
+
+    // Re-approved, then the space lowers stage 3's approvals to one: a limits change
+    // voids it too, and the next approval promotes.
+    verdict_by(&reviewer, &request, "approve", "")
+        .await
+        .unwrap();
+    let input = LimitsInput {
+        environments: None,
+        max_external: "5",
+        audience_cap: "25000",
+        approvals_required: "1",
+        attestations: "",
+    };
+    assert_eq!(
+        set_limits(ctx, &operator, &support.parse().unwrap(), 3, input.clone())
+            .await
+            .unwrap_err()
+            .code(),
+        "forbidden",
+        "operators do not set limits"
+    );
+    set_limits(ctx, &o.owner, &support.parse().unwrap(), 3, input)
+        .await
+        .unwrap();
+    let item = promotions().await.remove(0);
+    assert!(
+        item.evidence.iter().any(|e| e.contains("limits changed")),
+        "{:?}",
+        item.evidence
+    );
+    // The requester edits the request (voids again), then one approval is enough.
+    edit_request(
+        ctx,
+        &o.owner,
+        &request,
+        "Two quiet weeks; refunds reviewed",
+        &[],
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        edit_request(ctx, &operator, &request, "mine now", &[])
+            .await
+            .unwrap_err()
+            .code(),
+        "conflict",
+        "only the requester edits"
+    );
+    verdict_by(&reviewer, &request, "approve", "Approved for stage 3")
+        .await
+        .unwrap();
+    assert_eq!(stage_of().await, 3);
+    let done = promotion::Entity::find_by_id(request.as_str())
+        .one(&ctx.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(done.state, "approved");
+    let update = || ask(&ava, "kv_datastore", None, "write", "production");
+    assert_eq!(
+        verdict(&o.decide(&token, update()).await),
+        pair("allow", "granted")
+    );
+    assert!(promotions().await.is_empty());
+
+    // Demotion: immediate, with a reason, operators and above.
+    assert_eq!(
+        demote(ctx, &viewer, &ava_id, 1, "no")
+            .await
+            .unwrap_err()
+            .code(),
+        "forbidden"
+    );
+    assert_eq!(
+        demote(ctx, &operator, &ava_id, 1, " ")
+            .await
+            .unwrap_err()
+            .code(),
+        "invalid"
+    );
+    assert_eq!(
+        demote(ctx, &operator, &ava_id, 3, "same")
+            .await
+            .unwrap_err()
+            .code(),
+        "invalid"
+    );
+    assert_eq!(stage_of().await, 3);
+    demote(
+        ctx,
+        &operator,
+        &ava_id,
+        1,
+        "A ticket went to the wrong customer",
+    )
+    .await
+    .unwrap();
+    assert_eq!(stage_of().await, 1);
+    assert_eq!(
+        verdict(&o.decide(&token, ticket()).await),
+        pair("deny", "stage")
+    );
+    assert_eq!(
+        verdict(&o.decide(&token, update()).await),
+        pair("deny", "stage")
+    );
+
+    // A request, rejected: a comment is required, and the stage stays.
+    let second = request_promotion(ctx, &operator, &ava_id, "Fixed the routing", &[])
+        .await
+        .unwrap()
+        .to_string();
+    let err = verdict_by(&reviewer, &second, "reject", " ")
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "invalid");
+    verdict_by(&reviewer, &second, "reject", "Wait a week in the pilot")
+        .await
+        .unwrap();
+    assert_eq!(
+        verdict_by(&reviewer, &second, "approve", "")
+            .await
+            .unwrap_err()
+            .code(),
+        "conflict"
+    );
+    assert_eq!(stage_of().await, 1);
+
+    // Break glass: owners only, with a reason; flagged on the persona page and in the log.
+    let third = request_promotion(ctx, &operator, &ava_id, "Needed for the launch", &[])
+        .await
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        break_glass(ctx, &operator, &ava_id, "urgent")
+            .await
+            .unwrap_err()
+            .code(),
+        "forbidden"
+    );
+    assert_eq!(
+        break_glass(ctx, &o.owner, &ava_id, "")
+            .await
+            .unwrap_err()
+            .code(),
+        "invalid"
+    );
+    break_glass(ctx, &o.owner, &ava_id, "Launch cannot wait for the review")
+        .await
+        .unwrap();
+    assert_eq!(stage_of().await, 2);
+    assert_eq!(
+        verdict(&o.decide(&token, ticket()).await),
+        pair("allow", "granted")
+    );
+    let waiting = promotion::Entity::find_by_id(third.as_str())
+        .one(&ctx.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        waiting.state, "superseded",
+        "the stage moved under the waiting request"
+    );
+    let page = persona_rollout(ctx, &o.owner, &ava_id).await.unwrap();
+    assert_eq!(page.history[0].state, "break_glass");
+    for action in [
+        "promotion.requested",
+        "promotion.approval_given",
+        "promotion.approved",
+        "persona.promoted",
+        "promotion.demoted",
+        "persona.demoted",
+        "promotion.rejected",
+        "promotion.break_glass",
+        "persona.promoted_break_glass",
+        "stage_limits.updated",
+    ] {
+        let n = audit_entry::Entity::find()
+            .filter(audit_entry::Column::Action.eq(action))
+            .count(&ctx.db)
+            .await
+            .unwrap();
+        assert!(n >= 1, "no audit entry {action}");
+    }
 }

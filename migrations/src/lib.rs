@@ -10,6 +10,7 @@ mod m20261129_000005_audit_head;
 mod m20261129_000006_runtime_tokens;
 mod m20261129_000007_runtime_activity;
 mod m20261129_000008_switch_releases;
+mod m20261130_000009_rollout;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000006_runtime_tokens::Migration),
             Box::new(m20261129_000007_runtime_activity::Migration),
             Box::new(m20261129_000008_switch_releases::Migration),
+            Box::new(m20261130_000009_rollout::Migration),
         ]
     }
 }

@@ -35,12 +35,17 @@ pub enum Action {
     EngageKillSwitch,
     /// Approve or reject a review-queue item of the space.
     DecideReview,
-    /// Skip the second person (release a kill-switch at once), with a written reason.
+    /// Skip the second person (release a kill-switch, promote a persona at once), with a
+    /// written reason.
     BreakGlass,
+    /// Ask for a persona's promotion, or demote it at once.
+    ChangeStage,
+    /// Set a space's limits per rollout stage and the approvals each promotion needs.
+    SetStageLimits,
 }
 
 impl Action {
-    pub const ALL: [Action; 13] = [
+    pub const ALL: [Action; 15] = [
         Action::ViewTenant,
         Action::ViewAudit,
         Action::ViewMembers,
@@ -54,6 +59,8 @@ impl Action {
         Action::EngageKillSwitch,
         Action::DecideReview,
         Action::BreakGlass,
+        Action::ChangeStage,
+        Action::SetStageLimits,
     ];
 }
 
@@ -85,6 +92,7 @@ fn role_allows(role: Role, action: Action) -> bool {
                 | EditSpace
                 | ManageTokens
                 | EngageKillSwitch
+                | ChangeStage
         ),
         Role::Reviewer => matches!(
             action,
@@ -204,6 +212,8 @@ mod tests {
                 ManageTokens,
                 EngageKillSwitch,
                 DecideReview,
+                ChangeStage,
+                SetStageLimits,
             ],
         ),
         (
@@ -217,6 +227,7 @@ mod tests {
                 EditSpace,
                 ManageTokens,
                 EngageKillSwitch,
+                ChangeStage,
             ],
         ),
         (

@@ -18,6 +18,7 @@ pub mod members;
 pub mod personas;
 pub mod policy;
 pub mod review;
+pub mod rollout;
 pub mod runtime;
 pub mod spaces;
 pub mod tenants;

@@ -9,6 +9,7 @@ pub mod killswitches;
 pub mod members;
 pub mod personas;
 pub mod review;
+pub mod rollout;
 pub mod session;
 pub mod spaces;
 pub mod tenants;

@@ -81,6 +81,7 @@ typed_id!(
     TokenId,
     ApprovalId,
     KillSwitchId,
+    PromotionId,
 );
 
 #[cfg(test)]

@@ -2,12 +2,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::ActivityChoice;
+use super::{ActivityChoice, AttestationView, GateView};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReviewFilter {
-    /// `action` (runtime actions at grant level `approval`) or `release` (kill-switch
-    /// releases); `None`: every kind.
+    /// `action` (runtime actions at grant level `approval`), `release` (kill-switch
+    /// releases) or `promotion` (stage promotions); `None`: every kind.
     pub kind: Option<String>,
     /// One space's items; `None`: every space the member reaches.
     pub space: Option<String>,
@@ -21,7 +21,7 @@ pub struct ReviewFilter {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReviewItem {
     pub id: String,
-    /// `action` or `release`.
+    /// `action`, `release` or `promotion`.
     pub kind: String,
     pub kind_label: String,
     /// Empty for a tenant-wide switch's release.
@@ -56,6 +56,15 @@ pub struct ReviewItem {
     pub comment: Option<String>,
     /// Whether this member may approve or reject it.
     pub can_decide: bool,
+    /// A promotion's gates, checked as the page was built.
+    #[serde(default)]
+    pub gates: Vec<GateView>,
+    /// A promotion's approvals so far, in a line ("1 of 2 approvals").
+    #[serde(default)]
+    pub approvals: Option<String>,
+    /// A promotion's written attestations.
+    #[serde(default)]
+    pub attestations: Vec<AttestationView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

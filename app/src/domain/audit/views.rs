@@ -5,8 +5,8 @@ use serde_json::{Value, json};
 
 use crate::domain::capabilities::read::CapabilityWithActions;
 use crate::domain::entities::{
-    app, approval, capability, environment, grant, kill_switch, membership, persona, runtime_token,
-    space, switch_release, team, tenant, user,
+    app, approval, capability, environment, grant, kill_switch, membership, persona, promotion,
+    promotion_approval, runtime_token, space, stage_limit, switch_release, team, tenant, user,
 };
 
 pub trait Audited {
@@ -238,6 +238,57 @@ impl Audited for switch_release::Model {
             "switch_id": self.switch_id,
             "reason": self.reason,
             "state": self.state,
+            "comment": self.comment,
+        })
+    }
+}
+
+impl Audited for stage_limit::Model {
+    const ENTITY: &'static str = "stage_limit";
+    fn audit_id(&self) -> String {
+        self.id.clone()
+    }
+    fn audit_view(&self) -> Value {
+        json!({
+            "space_id": self.space_id,
+            "stage": self.stage,
+            "environments": self.environments,
+            "max_external": self.max_external,
+            "audience_cap": self.audience_cap,
+            "approvals_required": self.approvals_required,
+            "attestations": self.attestations,
+        })
+    }
+}
+
+impl Audited for promotion::Model {
+    const ENTITY: &'static str = "promotion";
+    fn audit_id(&self) -> String {
+        self.id.clone()
+    }
+    fn audit_view(&self) -> Value {
+        json!({
+            "persona_id": self.persona_id,
+            "from_stage": self.from_stage,
+            "to_stage": self.to_stage,
+            "reason": self.reason,
+            "attestations": self.attestations,
+            "version": self.version,
+            "state": self.state,
+            "comment": self.comment,
+        })
+    }
+}
+
+impl Audited for promotion_approval::Model {
+    const ENTITY: &'static str = "promotion_approval";
+    fn audit_id(&self) -> String {
+        self.id.clone()
+    }
+    fn audit_view(&self) -> Value {
+        json!({
+            "promotion_id": self.promotion_id,
+            "user_id": self.user_id,
             "comment": self.comment,
         })
     }

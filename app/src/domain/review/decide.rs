@@ -1,7 +1,8 @@
 //! Approving or rejecting an item. For a runtime action, the decision, its audit entry
 //! and the `approval_decided` stream event commit together; the runtime hears it on the
 //! stream and reads it from `GET approvals/{id}`. A kill-switch release is decided by
-//! the kill-switch service (a second person; approving turns the switch off).
+//! the kill-switch service (a second person; approving turns the switch off), a stage
+//! promotion by the rollout service (gates, approvals that count, then the stage).
 
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -10,8 +11,9 @@ use super::MAX_COMMENT;
 use crate::AppError;
 use crate::domain::audit::{AuditActor, Change, record};
 use crate::domain::authz::Action;
-use crate::domain::entities::{approval, switch_release};
+use crate::domain::entities::{approval, promotion, switch_release};
 use crate::domain::killswitch::release::decide_release;
+use crate::domain::rollout::decide_promotion;
 use crate::domain::runtime::approvals::state_at;
 use crate::domain::runtime::changes;
 use crate::domain::spaces::space_for;
@@ -42,11 +44,18 @@ pub async fn decide(ctx: &Ctx, actor: &Actor, decision: &ReviewDecision) -> Resu
         .one(&ctx.db)
         .await?
     else {
-        let release = switch_release::Entity::find_by_id(decision.item_id.as_str())
+        let Some(release) = switch_release::Entity::find_by_id(decision.item_id.as_str())
             .filter(switch_release::Column::TenantId.eq(user.tenant_id.as_str()))
             .one(&ctx.db)
             .await?
-            .ok_or(AppError::NotFound)?;
+        else {
+            let request = promotion::Entity::find_by_id(decision.item_id.as_str())
+                .filter(promotion::Column::TenantId.eq(user.tenant_id.as_str()))
+                .one(&ctx.db)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            return decide_promotion(ctx, actor, &request, state == "approved", comment).await;
+        };
         if release.state != "pending" {
             // Checked after the member's reach, so a stranger learns nothing.
             crate::domain::killswitch::reach(

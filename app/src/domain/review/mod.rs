@@ -1,9 +1,9 @@
-//! The review queue: what waits for a second person. Today it holds runtime actions whose
-//! grant level is `approval` (opened by `POST decisions`); stage promotions and
-//! kill-switch releases join it with the governance work. Everyone who reaches a space
-//! sees its items; owners, admins and reviewers decide them.
+//! The review queue: what waits for a second person: runtime actions whose grant level is
+//! `approval` (opened by `POST decisions`), kill-switch releases and stage promotions.
+//! Everyone who reaches a space sees its items; owners, admins and reviewers decide them.
 
 pub mod decide;
+mod promotions;
 pub mod queue;
 mod words;
 

@@ -20,7 +20,7 @@ use crate::domain::{Actor, Ctx, now, rfc3339};
 use crate::types::{ActivityChoice, ReviewFilter, ReviewItem, ReviewQueueView, stage_name};
 
 /// The kinds of item the queue holds today.
-pub const KINDS: [&str; 2] = ["action", "release"];
+pub const KINDS: [&str; 3] = ["action", "release", "promotion"];
 
 /// Waiting: pending and not yet past its expiry.
 fn waiting(at: time::OffsetDateTime) -> Condition {
@@ -54,7 +54,7 @@ async fn waiting_total(ctx: &Ctx, access: &TenantAccess, ids: &[String]) -> Resu
         .filter(release_place(access, ids, true))
         .count(&ctx.db)
         .await?;
-    Ok(actions + releases)
+    Ok(actions + releases + super::promotions::waiting(ctx, ids).await?)
 }
 
 /// Releases in these spaces, plus tenant-wide ones when `tenant_wide` and the member
@@ -78,7 +78,10 @@ pub async fn queue(
     if let Some(k) = kind
         && !KINDS.contains(&k)
     {
-        return Err(AppError::invalid("kind", "must be action or release"));
+        return Err(AppError::invalid(
+            "kind",
+            "must be action, release or promotion",
+        ));
     }
     let decided = match filter.show.as_deref().filter(|s| !s.is_empty()) {
         None | Some("waiting") => false,
@@ -101,7 +104,7 @@ pub async fn queue(
     let pending_total = waiting_total(ctx, &access, &all_ids).await?;
 
     let mut rows = Vec::new();
-    if !ids.is_empty() && kind != Some("release") {
+    if !ids.is_empty() && kind.is_none_or(|k| k == "action") {
         let mut query = approval::Entity::find()
             .filter(approval::Column::TenantId.eq(user.tenant_id.as_str()))
             .filter(approval::Column::SpaceId.is_in(ids.clone()));
@@ -122,7 +125,7 @@ pub async fn queue(
         rows = query.limit(PAGE + 1).all(&ctx.db).await?;
     }
     let mut releases = Vec::new();
-    if kind != Some("action") {
+    if kind.is_none_or(|k| k == "release") {
         let mut query = switch_release::Entity::find()
             .filter(switch_release::Column::TenantId.eq(user.tenant_id.as_str()))
             .filter(release_place(&access, &ids, filter.space.is_none()));
@@ -168,6 +171,21 @@ pub async fn queue(
                 .map(|i| (r.requested_at, i))
         }))
         .collect();
+    if kind.is_none_or(|k| k == "promotion") {
+        let me = user.user_id.to_string();
+        let q = super::promotions::Query {
+            tenant_id: user.tenant_id.as_str(),
+            space_ids: &ids,
+            decided,
+            older_than_hours: filter.older_than_hours,
+            me: &me,
+            at,
+        };
+        items.extend(
+            super::promotions::items(ctx, &q, &space_names, |space| may_decide(Some(space)))
+                .await?,
+        );
+    }
     // Waiting: oldest first; decided: newest first.
     items.sort_by(|a, b| {
         if decided {
@@ -370,6 +388,9 @@ fn item(
         decided_at: row.decided_at.map(rfc3339),
         comment: row.comment.clone(),
         state,
+        gates: Vec::new(),
+        approvals: None,
+        attestations: Vec::new(),
     }
 }
 
@@ -433,5 +454,8 @@ fn release_item(
         decided_at: row.decided_at.map(rfc3339),
         comment: row.comment.clone(),
         state: row.state.clone(),
+        gates: Vec::new(),
+        approvals: None,
+        attestations: Vec::new(),
     })
 }

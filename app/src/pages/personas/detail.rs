@@ -5,6 +5,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use super::grants::{GrantActions, Grants};
+use super::rollout::PersonaRollout;
 use crate::AppError;
 use crate::components::forms::{FieldError, FormStatus, field_error, invalid};
 use crate::components::{ErrorNotice, Loading};
@@ -22,8 +23,15 @@ pub fn PersonaDetailPage() -> impl IntoView {
     };
     let update = ServerAction::<UpdatePersona>::new();
     let grants = GrantActions::new();
+    // Bumped by the rollout section's own actions (the stage in the heading moves).
+    let stage_changed = RwSignal::new(0usize);
     let persona = Resource::new(
-        move || (persona_id(), update.version().get() + grants.version()),
+        move || {
+            (
+                persona_id(),
+                update.version().get() + grants.version() + stage_changed.get(),
+            )
+        },
         |(id, _)| async move {
             match id {
                 Some(id) => get_persona(id).await,
@@ -40,6 +48,14 @@ pub fn PersonaDetailPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+        // Beside the persona's Suspense, not inside it: each section loads its own data.
+        {move || persona_id().map(|id| view! {
+            <PersonaRollout
+                persona_id=id
+                changed=stage_changed
+                refresh=Signal::derive(move || update.version().get() + grants.version())
+            />
+        })}
     }
 }
 

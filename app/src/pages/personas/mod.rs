@@ -3,6 +3,9 @@
 mod detail;
 mod grants;
 mod list;
+mod rollout;
+
+pub use rollout::GateList;
 
 pub use detail::PersonaDetailPage;
 pub use list::PersonasPage;

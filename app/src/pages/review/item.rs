@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use crate::components::forms::{FieldError, FormStatus, field_error, invalid};
 use crate::components::short_time;
+use crate::pages::personas::GateList;
 use crate::server_fns::review::DecideReview;
 use crate::types::ReviewItem;
 
@@ -13,6 +14,7 @@ fn state_label(state: &str) -> &'static str {
         "approved" => "Approved",
         "rejected" => "Rejected",
         "expired" => "Expired",
+        "superseded" => "Closed",
         _ => "Waiting",
     }
 }
@@ -81,13 +83,20 @@ pub fn ReviewCard(
             </p>
             {(!item.summary.is_empty()).then(|| view! {
                 <blockquote class="runtime-summary">
-                    <span class="muted">{if item.kind == "release" { "Why release: " } else { "The runtime says: " }}</span>
+                    <span class="muted">{match item.kind.as_str() { "release" => "Why release: ", "promotion" => "Why it is ready: ", _ => "The runtime says: " }}</span>
                     {item.summary.clone()}
                 </blockquote>
+            })}
+            {(!item.attestations.is_empty()).then(|| view! {
+                <dl class="facts attestations" aria-label="Attestations">
+                    {item.attestations.iter().map(|a| view! { <dt>{a.prompt.clone()}</dt><dd>{a.statement.clone()}</dd> }).collect_view()}
+                </dl>
             })}
             <ul class="evidence" aria-label="Evidence">
                 {item.evidence.iter().map(|e| view! { <li>{e.clone()}</li> }).collect_view()}
             </ul>
+            {(!item.gates.is_empty()).then(|| view! { <GateList gates=item.gates.clone() /> })}
+            {item.approvals.clone().map(|a| view! { <p class="approvals"><strong>{a}</strong></p> })}
             {item.decided_by.as_ref().map(|by| view! {
                 <p class="decision">
                     {format!("{} by {}{}", state_label(&item.state), by, item.decided_at.as_deref().map(|at| format!(" · {}", short_time(at))).unwrap_or_default())}

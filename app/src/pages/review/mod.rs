@@ -125,6 +125,7 @@ fn QueueBody(
                     <option value="">"Every kind"</option>
                     <option value="action" selected=chosen_kind == "action">"Runtime actions"</option>
                     <option value="release" selected=chosen_kind == "release">"Kill-switch releases"</option>
+                    <option value="promotion" selected=chosen_kind == "promotion">"Stage promotions"</option>
                 </select>
             </div>
             <div>

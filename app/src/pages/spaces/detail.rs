@@ -6,6 +6,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::capabilities::{Capabilities, CapabilityActions};
+use super::stages::StageLimits;
 use crate::AppError;
 use crate::components::forms::{FieldError, FormStatus, field_error, invalid};
 use crate::components::{ErrorNotice, Loading};
@@ -50,6 +51,10 @@ pub fn SpaceDetailPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+        // Beside the space's Suspense: it loads its own data (and follows new environments).
+        {move || space_id().map(|id| view! {
+            <StageLimits space_id=id refresh=Signal::derive(move || add_env.version().get()) />
+        })}
     }
 }
 

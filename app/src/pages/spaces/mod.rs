@@ -3,6 +3,7 @@
 mod capabilities;
 mod detail;
 mod list;
+mod stages;
 mod tokens;
 
 pub use capabilities::ActionList;

@@ -1,0 +1,299 @@
+//! The gates of a promotion, checked when it is asked for and again when it is approved:
+//! an on-call operator, a recent kill-switch drill, nothing about the persona waiting in
+//! the review queue, the target stage's limits, and the space's attestations. A failing
+//! gate blocks approval and says why.
+
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
+
+use super::exposure::{self, GrantFact};
+use super::limits::Limits;
+use crate::AppError;
+use crate::domain::entities::{approval, kill_switch, persona, switch_release, user};
+use crate::domain::rfc3339;
+use crate::types::{AttestationView, GateView};
+
+/// How recent a drill must be.
+pub const DRILL_DAYS: i64 = 30;
+
+/// What the gates look at, loaded once.
+#[derive(Debug, Clone, Default)]
+pub struct Facts {
+    pub on_call: Option<String>,
+    pub last_drill: Option<time::OffsetDateTime>,
+    /// Runtime actions waiting for a reviewer, and release requests for the persona's switch.
+    pub waiting_items: u64,
+    pub switch_engaged: bool,
+    pub grants: Vec<GrantFact>,
+    pub attestations: Vec<AttestationView>,
+}
+
+fn gate(key: &str, label: &str, passed: bool, detail: String) -> GateView {
+    GateView {
+        key: key.into(),
+        label: label.into(),
+        passed,
+        detail,
+    }
+}
+
+/// The gates for a promotion into `target`'s stage, as of `at`.
+pub fn evaluate(facts: &Facts, target: &Limits, at: time::OffsetDateTime) -> Vec<GateView> {
+    let mut gates = Vec::with_capacity(5);
+    gates.push(match &facts.on_call {
+        Some(name) => gate(
+            "on_call",
+            "An on-call operator is assigned",
+            true,
+            format!("{name} is on call."),
+        ),
+        None => gate(
+            "on_call",
+            "An on-call operator is assigned",
+            false,
+            "Nobody is on call for this persona: assign an operator on its page.".into(),
+        ),
+    });
+    let since = at - time::Duration::days(DRILL_DAYS);
+    gates.push(match facts.last_drill {
+        Some(when) if when >= since => gate(
+            "drill",
+            "A kill-switch drill in the last 30 days",
+            true,
+            format!("Drilled {}.", rfc3339(when)),
+        ),
+        Some(when) => gate(
+            "drill",
+            "A kill-switch drill in the last 30 days",
+            false,
+            format!(
+                "The last drill was {}, more than {DRILL_DAYS} days ago: drill the persona's switch on the Kill-switches page.",
+                rfc3339(when)
+            ),
+        ),
+        None => gate(
+            "drill",
+            "A kill-switch drill in the last 30 days",
+            false,
+            "This persona's switch was never drilled: drill it on the Kill-switches page.".into(),
+        ),
+    });
+    let calm = facts.waiting_items == 0 && !facts.switch_engaged;
+    gates.push(gate(
+        "no_waiting_items",
+        "Nothing critical waits for this persona",
+        calm,
+        if facts.switch_engaged {
+            "Its kill-switch is engaged.".into()
+        } else if facts.waiting_items > 0 {
+            format!(
+                "{} item(s) about this persona wait in the review queue.",
+                facts.waiting_items
+            )
+        } else {
+            "No runtime action or release waits for a reviewer.".into()
+        },
+    ));
+    let problems = exposure::problems(&facts.grants, target);
+    gates.push(gate(
+        "limits",
+        "The grants that become active fit the stage's limits",
+        problems.is_empty(),
+        if problems.is_empty() {
+            format!(
+                "{} external capabilities active at stage {}{}.",
+                exposure::external_count(&facts.grants, target.stage),
+                target.stage,
+                target
+                    .max_external
+                    .map(|m| format!(" (limit {m})"))
+                    .unwrap_or_default()
+            )
+        } else {
+            problems.join(" ")
+        },
+    ));
+    if !target.attestations.is_empty() {
+        let missing: Vec<&str> = target
+            .attestations
+            .iter()
+            .filter(|prompt| {
+                !facts
+                    .attestations
+                    .iter()
+                    .any(|a| &a.prompt == *prompt && !a.statement.trim().is_empty())
+            })
+            .map(String::as_str)
+            .collect();
+        gates.push(gate(
+            "attestations",
+            "The space's attestations are written",
+            missing.is_empty(),
+            if missing.is_empty() {
+                format!("{} statement(s) attested.", target.attestations.len())
+            } else {
+                format!("Not attested yet: {}.", missing.join("; "))
+            },
+        ));
+    }
+    gates
+}
+
+/// Loads the facts about one persona, in a handful of queries.
+pub async fn facts(
+    db: &impl ConnectionTrait,
+    persona: &persona::Model,
+    attestations: Vec<AttestationView>,
+    at: time::OffsetDateTime,
+) -> Result<Facts, AppError> {
+    let on_call = match &persona.on_call_user_id {
+        Some(id) => Some(
+            user::Entity::find_by_id(id.as_str())
+                .one(db)
+                .await?
+                .map_or_else(|| id.clone(), |u| u.display_name),
+        ),
+        None => None,
+    };
+    let switch = kill_switch::Entity::find()
+        .filter(kill_switch::Column::Scope.eq("persona"))
+        .filter(kill_switch::Column::ScopeId.eq(persona.id.as_str()))
+        .one(db)
+        .await?;
+    let actions = approval::Entity::find()
+        .filter(approval::Column::PersonaId.eq(persona.id.as_str()))
+        .filter(approval::Column::State.eq("pending"))
+        .filter(approval::Column::ExpiresAt.gt(at))
+        .count(db)
+        .await?;
+    let releases = match &switch {
+        Some(s) => {
+            switch_release::Entity::find()
+                .filter(switch_release::Column::SwitchId.eq(s.id.as_str()))
+                .filter(switch_release::Column::State.eq("pending"))
+                .count(db)
+                .await?
+        }
+        None => 0,
+    };
+    Ok(Facts {
+        on_call,
+        last_drill: switch.as_ref().and_then(|s| s.last_drill_at),
+        waiting_items: actions + releases,
+        switch_engaged: switch.as_ref().is_some_and(|s| s.engaged),
+        grants: exposure::load(db, &persona.space_id, &persona.id).await?,
+        attestations,
+    })
+}
+
+pub fn all_pass(gates: &[GateView]) -> bool {
+    gates.iter().all(|g| g.passed)
+}
+
+/// The failing gates, in a sentence for an error message.
+pub fn failing(gates: &[GateView]) -> String {
+    gates
+        .iter()
+        .filter(|g| !g.passed)
+        .map(|g| format!("{} — {}", g.label, g.detail))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::rollout::limits::default_for;
+
+    fn ready() -> Facts {
+        Facts {
+            on_call: Some("Olive".into()),
+            last_drill: Some(time::OffsetDateTime::UNIX_EPOCH + time::Duration::days(100)),
+            ..Default::default()
+        }
+    }
+
+    fn at() -> time::OffsetDateTime {
+        time::OffsetDateTime::UNIX_EPOCH + time::Duration::days(110)
+    }
+
+    fn passed(gates: &[GateView], key: &str) -> bool {
+        gates
+            .iter()
+            .find(|g| g.key == key)
+            .is_some_and(|g| g.passed)
+    }
+
+    #[test]
+    fn a_ready_persona_passes_every_gate() {
+        let gates = evaluate(&ready(), &default_for(2), at());
+        assert!(all_pass(&gates), "{gates:?}");
+        assert_eq!(
+            gates.len(),
+            4,
+            "no attestation gate unless the space asks for one"
+        );
+    }
+
+    #[test]
+    fn each_gate_fails_on_its_own_fact_and_says_why() {
+        let mut f = ready();
+        f.on_call = None;
+        assert!(!passed(&evaluate(&f, &default_for(2), at()), "on_call"));
+
+        let mut f = ready();
+        f.last_drill = Some(at() - time::Duration::days(31));
+        let gates = evaluate(&f, &default_for(2), at());
+        assert!(!passed(&gates, "drill"));
+        assert!(failing(&gates).contains("more than 30 days"));
+        f.last_drill = None;
+        assert!(!passed(&evaluate(&f, &default_for(2), at()), "drill"));
+
+        let mut f = ready();
+        f.waiting_items = 2;
+        assert!(!passed(
+            &evaluate(&f, &default_for(2), at()),
+            "no_waiting_items"
+        ));
+        let mut f = ready();
+        f.switch_engaged = true;
+        assert!(!passed(
+            &evaluate(&f, &default_for(2), at()),
+            "no_waiting_items"
+        ));
+
+        let mut f = ready();
+        f.grants = (0..3)
+            .map(|i| GrantFact {
+                label: format!("write · system {i}"),
+                capability_key: format!("sys{i}"),
+                external: true,
+                environments: vec!["production".into()],
+                min_stage: 2,
+                exposes: true,
+            })
+            .collect();
+        assert!(!passed(&evaluate(&f, &default_for(2), at()), "limits"));
+        assert!(passed(&evaluate(&f, &default_for(3), at()), "limits"));
+    }
+
+    #[test]
+    fn every_attestation_the_space_asks_for_must_be_written() {
+        let mut target = default_for(3);
+        target.attestations = vec!["Support can step in".into(), "Legal signed off".into()];
+        let mut f = ready();
+        f.attestations = vec![AttestationView {
+            prompt: "Support can step in".into(),
+            statement: "Yes, trained on 3 Nov.".into(),
+        }];
+        let gates = evaluate(&f, &target, at());
+        assert!(!passed(&gates, "attestations"));
+        assert!(failing(&gates).contains("Legal signed off"));
+        f.attestations.push(AttestationView {
+            prompt: "Legal signed off".into(),
+            statement: "  ".into(),
+        });
+        assert!(!passed(&evaluate(&f, &target, at()), "attestations"));
+        f.attestations[1].statement = "Signed by J. Doe".into();
+        assert!(passed(&evaluate(&f, &target, at()), "attestations"));
+    }
+}
