@@ -18,7 +18,7 @@ on_both_databases!(
     empty_and_error_pages_render_completely_under_concurrent_load,
 );
 
-/// Renders per page path (9 paths × 40 = 360 renders, 8 in flight). PERSONA_RENDER_ROUNDS
+/// Renders per page path (12 paths × 40 = 480 renders, 8 in flight). PERSONA_RENDER_ROUNDS
 /// raises it for a longer soak.
 const ROUNDS: usize = 40;
 const IN_FLIGHT: usize = 8;
@@ -45,6 +45,9 @@ async fn every_page_renders_completely_under_concurrent_load(app: TestApp) {
         "/members".into(),
         "/audit".into(),
         format!("/activity?space={space}"),
+        format!("/rollout?space={space}"),
+        "/review".into(),
+        "/kill-switches".into(),
     ]
     .into_iter()
     .map(|p| (p, 200))
@@ -78,6 +81,8 @@ async fn empty_and_error_pages_render_completely_under_concurrent_load(app: Test
         ("/audit".into(), 200),
         ("/activity".into(), 200),
         (format!("/activity?space={space}"), 404),
+        ("/rollout".into(), 200),
+        (format!("/rollout?space={space}"), 404),
         (format!("/spaces/{space}"), 404),
         (format!("/personas/{persona}"), 404),
         ("/personas/not-an-id".into(), 404),

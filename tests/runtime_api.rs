@@ -1825,6 +1825,31 @@ async fn a_promotion_passes_gates_and_approvals_and_demotion_is_immediate(app: T
     );
     let page = persona_rollout(ctx, &o.owner, &ava_id).await.unwrap();
     assert_eq!(page.history[0].state, "break_glass");
+    // The rollout board: Ava's card in the stage 2 column, the chart's last day counting
+    // her there, Ava's earlier stages in the chart's figures; another tenant finds nothing.
+    ctx.runtime
+        .log
+        .flush(&ctx.db, &ctx.runtime.hub)
+        .await
+        .unwrap();
+    let b = app::domain::rollout::board(ctx, &o.owner, Some(&support))
+        .await
+        .unwrap();
+    let column = b.columns.iter().find(|c| c.stage == 2).unwrap();
+    assert!(column.cards.iter().any(|c| c.name == "Ava"), "{column:?}");
+    let stage_two_today = b.stages_chart.rows.last().unwrap().1[1];
+    assert!(stage_two_today >= 1);
+    assert!(b.stages_chart.svg.starts_with("<svg"));
+    assert_eq!(b.decisions_chart.headings.len(), 4);
+    let allowed_today = b.decisions_chart.rows.last().unwrap().1[0];
+    assert!(allowed_today >= 1, "this test's own decisions are counted");
+    assert_eq!(
+        app::domain::rollout::board(ctx, &stranger, Some(&support))
+            .await
+            .unwrap_err()
+            .code(),
+        "not_found"
+    );
     for action in [
         "promotion.requested",
         "promotion.approval_given",

@@ -22,8 +22,8 @@ use leptos_router::{SsrMode, path};
 
 use pages::{
     ActivityPage, Area, AuditPage, CapabilitiesPage, KillSwitchesPage, LoginPage, MembersPage,
-    NotBuiltYet, NotFound, OverviewPage, PersonaDetailPage, PersonasPage, ReviewPage, Shell,
-    SpaceDetailPage, SpacesPage, TokensPage,
+    NotBuiltYet, NotFound, OverviewPage, PersonaDetailPage, PersonasPage, ReviewPage,
+    RolloutBoardPage, Shell, SpaceDetailPage, SpacesPage, TokensPage,
 };
 
 /// The HTML document around the app (server side only renders this).
@@ -85,7 +85,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("personas/:id") view=PersonaDetailPage ssr=SsrMode::Async />
                     <Route path=path!("capabilities") view=CapabilitiesPage ssr=SsrMode::Async />
                     <Route path=path!("members") view=MembersPage ssr=SsrMode::Async />
-                    <Route path=path!("rollout") view=|| view! { <NotBuiltYet area=Area::Rollout /> } ssr=SsrMode::Async />
+                    <Route path=path!("rollout") view=RolloutBoardPage ssr=SsrMode::Async />
                     <Route path=path!("review") view=ReviewPage ssr=SsrMode::Async />
                     <Route path=path!("kill-switches") view=KillSwitchesPage ssr=SsrMode::Async />
                     <Route path=path!("activity") view=ActivityPage ssr=SsrMode::Async />

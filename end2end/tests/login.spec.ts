@@ -33,8 +33,8 @@ test('sign in, see the shell, sign out', async ({ page }) => {
   await expect(page.getByText('Ava', { exact: true })).toBeVisible();
 
   // An area not built yet says so plainly.
-  await nav.getByRole('link', { name: 'Rollout' }).click();
-  await expect(page.getByRole('heading', { name: 'Rollout', level: 1 })).toBeVisible();
+  await nav.getByRole('link', { name: 'Evaluation' }).click();
+  await expect(page.getByRole('heading', { name: 'Evaluation', level: 1 })).toBeVisible();
   await expect(page.getByText('Not built yet', { exact: true })).toBeVisible();
 
   await page.getByRole('button', { name: 'Sign out' }).click();

@@ -1,7 +1,7 @@
 //! The stage machine: each space's limits per rollout stage (a row only where the space
 //! changed the defaults), promotion requests decided in the review queue, and the
 //! approvals given to them (each remembering what it was given against, so a later edit
-//! voids it).
+//! voids it); and an index for the rollout board's decisions per day.
 
 use sea_orm_migration::prelude::*;
 
@@ -48,6 +48,14 @@ enum Promotions {
     DecidedBy,
     DecidedAt,
     Comment,
+}
+
+/// The rollout board counts decisions per day.
+#[derive(DeriveIden)]
+enum Decisions {
+    Table,
+    SpaceId,
+    DecidedAt,
 }
 
 #[derive(DeriveIden)]
@@ -181,10 +189,28 @@ impl MigrationTrait for Migration {
                     .unique()
                     .to_owned(),
             )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_decisions_space_time")
+                    .table(Decisions::Table)
+                    .col(Decisions::SpaceId)
+                    .col(Decisions::DecidedAt)
+                    .to_owned(),
+            )
             .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .drop_index(
+                Index::drop()
+                    .name("idx_decisions_space_time")
+                    .table(Decisions::Table)
+                    .to_owned(),
+            )
+            .await?;
         for table in [
             PromotionApprovals::Table.into_iden(),
             Promotions::Table.into_iden(),

@@ -11,6 +11,7 @@ mod not_found;
 mod overview;
 mod personas;
 pub(crate) mod review;
+mod rollout;
 mod shell;
 mod spaces;
 
@@ -25,5 +26,6 @@ pub use not_found::NotFound;
 pub use overview::OverviewPage;
 pub use personas::{PersonaDetailPage, PersonasPage};
 pub use review::ReviewPage;
+pub use rollout::RolloutBoardPage;
 pub use shell::Shell;
 pub use spaces::{SpaceDetailPage, SpacesPage, TokensPage};

@@ -3,14 +3,12 @@ use leptos_meta::Title;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Area {
-    Rollout,
     Evaluation,
 }
 
 impl Area {
     pub fn title(self) -> &'static str {
         match self {
-            Area::Rollout => "Rollout",
             Area::Evaluation => "Evaluation",
         }
     }
@@ -18,9 +16,6 @@ impl Area {
     /// What the area will hold, so nobody mistakes the empty page for missing data.
     fn promise(self) -> &'static str {
         match self {
-            Area::Rollout => {
-                "Move personas through the four rollout stages, with gates and approvals."
-            }
             Area::Evaluation => {
                 "Walk the buyer's checklist and share an evidence-backed readiness report."
             }

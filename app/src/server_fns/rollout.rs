@@ -111,3 +111,13 @@ pub async fn set_stage_limits(
     })
     .await
 }
+
+/// The rollout board of one space (`None`: the first the member reaches).
+#[server(endpoint = "get_rollout_board")]
+pub async fn get_rollout_board(
+    #[server(default)] space: Option<String>,
+) -> Result<crate::types::RolloutBoardView, AppError> {
+    use super::context::serve;
+    serve(async |ctx, actor| crate::domain::rollout::board(ctx, actor, space.as_deref()).await)
+        .await
+}

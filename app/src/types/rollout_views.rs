@@ -116,3 +116,51 @@ pub struct PersonaRolloutView {
     pub can_demote: bool,
     pub can_break_glass: bool,
 }
+
+/// One persona on the rollout board.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BoardCard {
+    pub persona_id: String,
+    pub name: String,
+    pub on_call: Option<String>,
+    /// "to stage 3 · 1 of 2 approvals", when a promotion waits.
+    pub pending: Option<String>,
+    /// What stops it, when a switch at or above it is engaged ("Persona switch").
+    pub stopped_by: Option<String>,
+    /// Gates for the next stage (none at stage 4).
+    pub gates_passed: u8,
+    pub gates_total: u8,
+    pub failing_gates: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BoardColumn {
+    pub stage: u8,
+    pub stage_name: String,
+    pub cards: Vec<BoardCard>,
+}
+
+/// A server-rendered chart with its text alternative (the same figures as a table).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChartView {
+    pub title: String,
+    /// One or two sentences saying what the chart shows.
+    pub summary: String,
+    /// The SVG markup (rendered on the server; no script).
+    pub svg: String,
+    /// Column headings of the table: the first is the row label ("Day").
+    pub headings: Vec<String>,
+    pub rows: Vec<(String, Vec<u64>)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RolloutBoardView {
+    pub spaces: Vec<super::ActivityChoice>,
+    pub space_id: String,
+    pub space_name: String,
+    pub columns: Vec<BoardColumn>,
+    /// Engaged switches above the personas (tenant, space), in words.
+    pub space_stops: Vec<String>,
+    pub stages_chart: ChartView,
+    pub decisions_chart: ChartView,
+}

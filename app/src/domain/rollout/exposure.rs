@@ -70,7 +70,8 @@ pub fn problems(grants: &[GrantFact], limits: &Limits) -> Vec<String> {
 }
 
 /// Per stage: what becomes active there, how many external systems are active, and
-/// what breaks the limits.
+/// what breaks the limits (for the current stage and those ahead; stages already passed
+/// no longer bound anything).
 pub fn by_stage(grants: &[GrantFact], limits: &[Limits], current: u8) -> Vec<StageExposureView> {
     limits
         .iter()
@@ -85,7 +86,11 @@ pub fn by_stage(grants: &[GrantFact], limits: &[Limits], current: u8) -> Vec<Sta
                 .collect(),
             external_active: external_count(grants, l.stage),
             max_external: l.max_external,
-            problems: problems(grants, l),
+            problems: if l.stage >= current {
+                problems(grants, l)
+            } else {
+                Vec::new()
+            },
         })
         .collect()
 }
@@ -96,8 +101,18 @@ pub async fn load(
     space_id: &str,
     persona_id: &str,
 ) -> Result<Vec<GrantFact>, AppError> {
+    let mut all = load_many(db, space_id, &[persona_id.to_string()]).await?;
+    Ok(all.remove(persona_id).unwrap_or_default())
+}
+
+/// Several personas' grants as facts (by persona id), in two queries whatever their number.
+pub async fn load_many(
+    db: &impl ConnectionTrait,
+    space_id: &str,
+    persona_ids: &[String],
+) -> Result<HashMap<String, Vec<GrantFact>>, AppError> {
     let grants = grant::Entity::find()
-        .filter(grant::Column::PersonaId.eq(persona_id))
+        .filter(grant::Column::PersonaId.is_in(persona_ids.to_vec()))
         .all(db)
         .await?;
     let caps: HashMap<String, capability::Model> = capability::Entity::find()
@@ -107,29 +122,33 @@ pub async fn load(
         .into_iter()
         .map(|c| (c.id.clone(), c))
         .collect();
-    let mut facts: Vec<GrantFact> = grants
-        .iter()
-        .filter_map(|g| {
-            let cap = caps.get(&g.capability_id)?;
-            let environments: Vec<String> =
-                serde_json::from_str(&g.environments).unwrap_or_default();
-            let what = if g.action_name.is_empty() {
-                cap.name.clone()
-            } else {
-                format!("{} › {}", cap.name, g.action_name)
-            };
-            Some(GrantFact {
+    let mut by_persona: HashMap<String, Vec<GrantFact>> = HashMap::new();
+    for g in &grants {
+        let Some(cap) = caps.get(&g.capability_id) else {
+            continue;
+        };
+        let environments: Vec<String> = serde_json::from_str(&g.environments).unwrap_or_default();
+        let what = if g.action_name.is_empty() {
+            cap.name.clone()
+        } else {
+            format!("{} › {}", cap.name, g.action_name)
+        };
+        by_persona
+            .entry(g.persona_id.clone())
+            .or_default()
+            .push(GrantFact {
                 label: format!("{} · {what} · {}", g.access, environments.join(", ")),
                 capability_key: cap.key.clone(),
                 external: cap.source == "external",
                 environments,
                 min_stage: u8::try_from(g.min_stage).unwrap_or(1),
                 exposes: g.access != "denied",
-            })
-        })
-        .collect();
-    facts.sort_by(|a, b| a.label.cmp(&b.label));
-    Ok(facts)
+            });
+    }
+    for facts in by_persona.values_mut() {
+        facts.sort_by(|a, b| a.label.cmp(&b.label));
+    }
+    Ok(by_persona)
 }
 
 /// A fingerprint of the persona's grants: any added, removed or edited grant moves it

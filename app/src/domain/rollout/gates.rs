@@ -3,7 +3,8 @@
 //! the review queue, the target stage's limits, and the space's attestations. A failing
 //! gate blocks approval and says why.
 
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use std::collections::HashMap;
 
 use super::exposure::{self, GrantFact};
 use super::limits::Limits;
@@ -138,51 +139,97 @@ pub fn evaluate(facts: &Facts, target: &Limits, at: time::OffsetDateTime) -> Vec
     gates
 }
 
-/// Loads the facts about one persona, in a handful of queries.
+/// Loads the facts about one persona.
 pub async fn facts(
     db: &impl ConnectionTrait,
     persona: &persona::Model,
     attestations: Vec<AttestationView>,
     at: time::OffsetDateTime,
 ) -> Result<Facts, AppError> {
-    let on_call = match &persona.on_call_user_id {
-        Some(id) => Some(
-            user::Entity::find_by_id(id.as_str())
-                .one(db)
-                .await?
-                .map_or_else(|| id.clone(), |u| u.display_name),
-        ),
-        None => None,
-    };
-    let switch = kill_switch::Entity::find()
+    let mut all = facts_for(db, &persona.space_id, std::slice::from_ref(persona), at).await?;
+    let mut facts = all.remove(&persona.id).unwrap_or_default();
+    facts.attestations = attestations;
+    Ok(facts)
+}
+
+/// The facts about personas of one space (by persona id), in a fixed number of queries
+/// whatever their number (the rollout board checks every persona at once). Attestations
+/// belong to a request and are left empty.
+pub async fn facts_for(
+    db: &impl ConnectionTrait,
+    space_id: &str,
+    personas: &[persona::Model],
+    at: time::OffsetDateTime,
+) -> Result<HashMap<String, Facts>, AppError> {
+    let ids: Vec<String> = personas.iter().map(|p| p.id.clone()).collect();
+    let on_call_ids: Vec<String> = personas
+        .iter()
+        .filter_map(|p| p.on_call_user_id.clone())
+        .collect();
+    let names: HashMap<String, String> = user::Entity::find()
+        .filter(user::Column::Id.is_in(on_call_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect();
+    let switches: HashMap<String, kill_switch::Model> = kill_switch::Entity::find()
         .filter(kill_switch::Column::Scope.eq("persona"))
-        .filter(kill_switch::Column::ScopeId.eq(persona.id.as_str()))
-        .one(db)
-        .await?;
-    let actions = approval::Entity::find()
-        .filter(approval::Column::PersonaId.eq(persona.id.as_str()))
+        .filter(kill_switch::Column::ScopeId.is_in(ids.clone()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.scope_id.clone(), s))
+        .collect();
+    let mut waiting: HashMap<String, u64> = HashMap::new();
+    for row in approval::Entity::find()
+        .select_only()
+        .column(approval::Column::PersonaId)
+        .filter(approval::Column::PersonaId.is_in(ids.clone()))
         .filter(approval::Column::State.eq("pending"))
         .filter(approval::Column::ExpiresAt.gt(at))
-        .count(db)
-        .await?;
-    let releases = match &switch {
-        Some(s) => {
-            switch_release::Entity::find()
-                .filter(switch_release::Column::SwitchId.eq(s.id.as_str()))
-                .filter(switch_release::Column::State.eq("pending"))
-                .count(db)
-                .await?
+        .into_tuple::<String>()
+        .all(db)
+        .await?
+    {
+        *waiting.entry(row).or_default() += 1;
+    }
+    let switch_owner: HashMap<&str, &str> = switches
+        .values()
+        .map(|s| (s.id.as_str(), s.scope_id.as_str()))
+        .collect();
+    for switch_id in switch_release::Entity::find()
+        .select_only()
+        .column(switch_release::Column::SwitchId)
+        .filter(switch_release::Column::SwitchId.is_in(switch_owner.keys().map(|k| k.to_string())))
+        .filter(switch_release::Column::State.eq("pending"))
+        .into_tuple::<String>()
+        .all(db)
+        .await?
+    {
+        if let Some(persona) = switch_owner.get(switch_id.as_str()) {
+            *waiting.entry((*persona).to_string()).or_default() += 1;
         }
-        None => 0,
-    };
-    Ok(Facts {
-        on_call,
-        last_drill: switch.as_ref().and_then(|s| s.last_drill_at),
-        waiting_items: actions + releases,
-        switch_engaged: switch.as_ref().is_some_and(|s| s.engaged),
-        grants: exposure::load(db, &persona.space_id, &persona.id).await?,
-        attestations,
-    })
+    }
+    let mut grants = exposure::load_many(db, space_id, &ids).await?;
+    Ok(personas
+        .iter()
+        .map(|p| {
+            let switch = switches.get(&p.id);
+            let facts = Facts {
+                on_call: p
+                    .on_call_user_id
+                    .as_ref()
+                    .map(|id| names.get(id).cloned().unwrap_or_else(|| id.clone())),
+                last_drill: switch.and_then(|s| s.last_drill_at),
+                waiting_items: waiting.get(&p.id).copied().unwrap_or(0),
+                switch_engaged: switch.is_some_and(|s| s.engaged),
+                grants: grants.remove(&p.id).unwrap_or_default(),
+                attestations: Vec::new(),
+            };
+            (p.id.clone(), facts)
+        })
+        .collect())
 }
 
 pub fn all_pass(gates: &[GateView]) -> bool {

@@ -33,12 +33,13 @@ pub struct Limits {
 }
 
 /// The defaults: a pilot runs in the sandbox on built-in surfaces only; bounded
-/// production adds production and at most two external systems; later stages widen.
+/// production opens the other environments and at most two external systems; later
+/// stages widen.
 pub fn default_for(stage: u8) -> Limits {
     let envs = |names: &[&str]| Some(names.iter().map(|s| s.to_string()).collect());
     let (environments, max_external, audience_cap, approvals_required) = match stage {
         1 => (envs(&["sandbox"]), Some(0), Some(50), 0),
-        2 => (envs(&["sandbox", "production"]), Some(2), Some(1_000), 1),
+        2 => (None, Some(2), Some(1_000), 1),
         3 => (None, Some(5), Some(25_000), 2),
         _ => (None, None, None, 2),
     };

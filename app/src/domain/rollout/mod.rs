@@ -4,6 +4,8 @@
 //! immediate demotion. Every stage change commits with its audit entry and the
 //! `policy_changed` stream event, through the same path as a kill-switch.
 
+pub mod board;
+pub mod charts;
 pub mod decide;
 pub mod demote;
 pub mod exposure;
@@ -13,6 +15,7 @@ pub mod request;
 pub mod stage;
 pub mod view;
 
+pub use board::board;
 pub use decide::decide_promotion;
 pub use demote::demote;
 pub use limits::{set_limits, space_limits};

@@ -42,7 +42,7 @@ pub fn GateList(gates: Vec<GateView>) -> impl IntoView {
             {gates.into_iter().map(|g| view! {
                 <li class:gate-pass=g.passed class:gate-fail=!g.passed>
                     <span class="gate-mark" aria-hidden="true">{if g.passed { "✓" } else { "✗" }}</span>
-                    <span class="sr-only">{if g.passed { "Passes: " } else { "Fails: " }}</span>
+                    <span class="visually-hidden">{if g.passed { "Passes: " } else { "Fails: " }}</span>
                     <strong>{g.label}</strong>" — "{g.detail}
                 </li>
             }).collect_view()}
