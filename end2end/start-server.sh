@@ -9,5 +9,5 @@ bin="${PERSONA_BIN:-${CARGO_TARGET_DIR:-../target}/release/persona-console}"
 mkdir -p .e2e
 rm -f .e2e/console.db .e2e/console.db-wal .e2e/console.db-shm
 export DATABASE_URL="sqlite://$PWD/.e2e/console.db"
-"$bin" demo --json > .e2e/demo.json
+"$bin" demo --json --public-url "http://127.0.0.1:$port" > .e2e/demo.json
 exec "$bin" serve --addr "127.0.0.1:$port"

@@ -45,6 +45,13 @@ enum Command {
         /// Print machine-readable JSON (for scripts and outside test clients).
         #[arg(long)]
         json: bool,
+        /// The console's address as clients reach it, for the trigger URL in the JSON.
+        #[arg(
+            long,
+            env = "PERSONA_PUBLIC_URL",
+            default_value = "http://127.0.0.1:3000"
+        )]
+        public_url: String,
     },
     /// Runtime tokens: issue, list, rotate, revoke (as a named member).
     #[command(subcommand)]
@@ -118,7 +125,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                 )),
             }
         }
-        Command::Demo { json } => {
+        Command::Demo { json, public_url } => {
             let ctx =
                 Ctx::new(server::open_database(&database).await?).map_err(|e| e.to_string())?;
             let mut demo = app::domain::demo::ensure_demo(&ctx)
@@ -128,6 +135,11 @@ async fn run(cli: Cli) -> Result<(), String> {
                 // A fresh token for an outside client pointed at this demo.
                 demo.runtime_token = Some(
                     app::domain::demo::issue_runtime_token(&ctx, &demo)
+                        .await
+                        .map_err(|e| e.to_string())?,
+                );
+                demo.kill_switch_trigger_url = Some(
+                    app::domain::demo::issue_trigger_url(&ctx, &demo, &public_url)
                         .await
                         .map_err(|e| e.to_string())?,
                 );

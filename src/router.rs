@@ -150,6 +150,11 @@ pub fn build(state: AppState) -> Router {
             "/api/runtime/{*rest}",
             axum::routing::any(crate::runtime::unknown_route),
         )
+        // A trigger URL's secret is its credential: no session, no cross-site check.
+        .route(
+            "/hooks/kill-switch/{secret}",
+            post(crate::hooks::fire_trigger),
+        )
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))

@@ -147,6 +147,12 @@ fn tokens_are_issued_listed_and_revoked_from_the_command_line() {
         demo_token.starts_with("psn_") && demo_token.len() == 43,
         "{demo_token}"
     );
+    // And the trigger URL of the first persona's switch in that space.
+    let trigger = demo["kill_switch_trigger_url"].as_str().unwrap_or_default();
+    assert!(
+        trigger.starts_with("http://127.0.0.1:3000/hooks/kill-switch/kst_"),
+        "{trigger}"
+    );
     let space = demo["spaces"][0]["id"].as_str().unwrap();
     let owner = demo["login"]["email"].as_str().unwrap();
     let viewer = demo["viewer"]["email"].as_str().unwrap();

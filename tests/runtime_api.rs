@@ -39,6 +39,7 @@ on_both_databases!(
     a_reviewer_decides_an_action_and_the_runtime_hears_it,
     a_switch_is_released_by_a_second_person_and_drills_are_measured,
     a_promotion_passes_gates_and_approvals_and_demotion_is_immediate,
+    a_trigger_url_stops_a_persona_without_a_person,
 );
 
 /// The server on a real port, and what the tests set it up with.
@@ -1869,4 +1870,134 @@ async fn a_promotion_passes_gates_and_approvals_and_demotion_is_immediate(app: T
             .unwrap();
         assert!(n >= 1, "no audit entry {action}");
     }
+}
+
+async fn a_trigger_url_stops_a_persona_without_a_person(app: TestApp) {
+    use app::domain::entities::audit_entry;
+    use app::domain::killswitch::trigger::{PATH, issue_trigger};
+
+    let o = serve(app).await;
+    let support = o.space("Support");
+    let token = o.full_token(&support).await;
+    let milo = o.persona("Milo");
+    let chat = || ask(&milo, "chat", None, "write", "sandbox");
+    let ctx = &o.app.ctx;
+    let target = SwitchTarget {
+        scope: SwitchScope::Persona,
+        id: milo.clone(),
+    };
+    let viewer = cli_actor(ctx, &o.demo.viewer.email, o.demo.tenant_id.as_str())
+        .await
+        .unwrap();
+    let stranger = cli_actor(
+        ctx,
+        &o.demo.other_tenant.login.email,
+        o.demo.other_tenant.tenant_id.as_str(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        issue_trigger(ctx, &viewer, &target)
+            .await
+            .unwrap_err()
+            .code(),
+        "forbidden"
+    );
+    assert_eq!(
+        issue_trigger(ctx, &stranger, &target)
+            .await
+            .unwrap_err()
+            .code(),
+        "not_found"
+    );
+    let first = issue_trigger(ctx, &o.owner, &target).await.unwrap().secret;
+    assert!(first.starts_with("kst_") && first.len() == 44, "{first}");
+    assert!(
+        !format!("{:?}", issue_trigger(ctx, &o.owner, &target).await.unwrap())
+            .contains(&first[8..])
+    );
+    // That second issue rotated it: the first URL no longer answers.
+    let secret = issue_trigger(ctx, &o.owner, &target).await.unwrap().secret;
+    let fire = |secret: String, body: Option<&'static str>| {
+        let mut request = o
+            .http
+            .post(format!("{}{PATH}{secret}", o.base))
+            // A monitoring system is no browser: another origin, no session, no cookie.
+            .header("origin", "https://alerts.example");
+        if let Some(body) = body {
+            request = request
+                .header("content-type", "application/json")
+                .body(body);
+        }
+        o.send(request)
+    };
+    let gone = fire(first.clone(), None).await;
+    assert_eq!((gone.status, gone.code()), (404, "not_found"));
+    let malformed = fire("kst_short".into(), None).await;
+    assert_eq!(
+        (malformed.status, malformed.message()),
+        (404, gone.message()),
+        "no hint which"
+    );
+    let bad_body = fire(secret.clone(), Some("[1,2]")).await;
+    assert_eq!(bad_body.status, 400);
+    let bad_reason = fire(secret.clone(), Some(r#"{"reason": 7}"#)).await;
+    assert_eq!(bad_reason.status, 400);
+    assert!(
+        bad_reason.message().starts_with("reason"),
+        "{}",
+        bad_reason.message()
+    );
+    assert_eq!(
+        verdict(&o.decide(&token, chat()).await),
+        pair("allow", "granted"),
+        "nothing changed"
+    );
+
+    // Fired: the switch holds, the runtime's stream hears it, decisions are denied.
+    let mut stream = open_stream(&o, &token, None).await;
+    let fired = fire(
+        secret.clone(),
+        Some(r#"{"reason": "error rate 12% on returns"}"#),
+    )
+    .await;
+    assert_eq!(fired.status, 200, "{}", fired.json);
+    assert_eq!(fired.json["engaged"], true);
+    assert_eq!(fired.json["already_engaged"], false);
+    assert_eq!(fired.json["scope"], "persona");
+    assert_eq!(fired.json["scope_id"], milo.as_str());
+    let heard = read_events(&mut stream, 1, Duration::from_secs(5)).await;
+    let stop = heard
+        .iter()
+        .find(|e| e.1 == "kill_switch")
+        .unwrap_or_else(|| panic!("{heard:?}"));
+    assert_eq!(stop.2["engaged"], true);
+    assert!(
+        stop.2["reason"]
+            .as_str()
+            .unwrap()
+            .contains("error rate 12% on returns")
+    );
+    assert_eq!(
+        verdict(&o.decide(&token, chat()).await),
+        pair("deny", "kill_switch")
+    );
+    let again = fire(secret.clone(), None).await;
+    assert_eq!(again.json["already_engaged"], true);
+
+    // Audited without a person, and the secret is nowhere in the log.
+    let entries = audit_entry::Entity::find().all(&ctx.db).await.unwrap();
+    let by_trigger = entries
+        .iter()
+        .filter(|e| e.action == "kill_switch.engaged" && e.actor_role == "trigger_url")
+        .count();
+    assert_eq!(by_trigger, 1);
+    for action in ["kill_switch.trigger_issued", "kill_switch.trigger_rotated"] {
+        assert!(entries.iter().any(|e| e.action == action), "no {action}");
+    }
+    let log = format!("{entries:?}");
+    assert!(
+        !log.contains(&secret[4..]) && !log.contains(&first[4..]),
+        "a secret reached the audit log"
+    );
 }

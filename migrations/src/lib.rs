@@ -11,6 +11,7 @@ mod m20261129_000006_runtime_tokens;
 mod m20261129_000007_runtime_activity;
 mod m20261129_000008_switch_releases;
 mod m20261130_000009_rollout;
+mod m20261130_000010_switch_triggers;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000007_runtime_activity::Migration),
             Box::new(m20261129_000008_switch_releases::Migration),
             Box::new(m20261130_000009_rollout::Migration),
+            Box::new(m20261130_000010_switch_triggers::Migration),
         ]
     }
 }

@@ -1,7 +1,8 @@
 //! Refuses cross-site requests that could change something. Browsers say where a request
 //! comes from (`Sec-Fetch-Site`, else `Origin`); a mutating request must come from this
 //! console itself. The runtime API is exempt: it authenticates with bearer tokens, which
-//! a browser never attaches on its own.
+//! a browser never attaches on its own; so are trigger URLs (`/hooks/`), whose secret
+//! path is the credential.
 
 use axum::extract::{Request, State};
 use axum::http::{Method, header};
@@ -45,7 +46,9 @@ pub async fn reject_cross_site(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
     );
-    if safe || request.uri().path().starts_with(RUNTIME_PREFIX) || same_origin(&request, &state) {
+    let path = request.uri().path();
+    let exempt = path.starts_with(RUNTIME_PREFIX) || path.starts_with(crate::hooks::PREFIX);
+    if safe || exempt || same_origin(&request, &state) {
         return next.run(request).await;
     }
     tracing::warn!(path = %request.uri().path(), "cross-site request refused");

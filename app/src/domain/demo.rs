@@ -114,6 +114,10 @@ pub struct Demo {
     /// A runtime token for the first space (set by `demo --json` only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub runtime_token: Option<String>,
+    /// The trigger URL of the kill-switch of the first persona in that space (set by
+    /// `demo --json` only; each run rotates it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kill_switch_trigger_url: Option<String>,
 }
 
 /// Finds or creates the tenant, the user and the membership; resets the password.
@@ -292,6 +296,7 @@ pub async fn ensure_demo(ctx: &Ctx) -> Result<Demo, AppError> {
         },
         created,
         runtime_token: None,
+        kill_switch_trigger_url: None,
     })
 }
 
@@ -318,6 +323,34 @@ pub async fn issue_runtime_token(ctx: &Ctx, demo: &Demo) -> Result<String, AppEr
     )
     .await?;
     Ok(issued.token)
+}
+
+/// A fresh trigger URL for the switch of the first persona in the demo's first space (the
+/// runtime token's space), so the path trigger → stream → deny can be driven from outside.
+pub async fn issue_trigger_url(ctx: &Ctx, demo: &Demo, origin: &str) -> Result<String, AppError> {
+    let space = demo.spaces.first().ok_or(AppError::NotFound)?;
+    let persona = demo
+        .personas
+        .iter()
+        .find(|p| p.space_id == space.id)
+        .ok_or(AppError::NotFound)?;
+    let actor =
+        super::auth::login::cli_actor(ctx, &demo.login.email, demo.tenant_id.as_str()).await?;
+    let issued = super::killswitch::trigger::issue_trigger(
+        ctx,
+        &actor,
+        &super::killswitch::SwitchTarget {
+            scope: super::runtime::snapshot::SwitchScope::Persona,
+            id: persona.id.to_string(),
+        },
+    )
+    .await?;
+    Ok(format!(
+        "{}{}{}",
+        origin.trim_end_matches('/'),
+        super::killswitch::trigger::PATH,
+        issued.secret
+    ))
 }
 
 async fn contents(

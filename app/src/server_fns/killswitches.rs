@@ -16,11 +16,30 @@ pub struct StopOutcome {
     pub done: String,
     /// For a drill: milliseconds until every connected runtime stream had the stop.
     pub propagation_ms: Option<i64>,
+    /// For `trigger`: the switch's new trigger URL, shown once.
+    #[serde(default)]
+    pub trigger_url: Option<String>,
+}
+
+/// This console's origin as the browser sees it (for the trigger URLs it shows).
+#[cfg(feature = "ssr")]
+fn origin() -> String {
+    let parts = leptos::prelude::use_context::<http::request::Parts>();
+    let header = |name: http::header::HeaderName| {
+        parts
+            .as_ref()
+            .and_then(|p| p.headers.get(name))
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    header(http::header::ORIGIN)
+        .or_else(|| header(http::header::HOST).map(|h| format!("http://{h}")))
+        .unwrap_or_else(|| "http://127.0.0.1:3000".into())
 }
 
 /// `target` is `scope:id` (e.g. `persona:…`). `mode` is `engage` (the default; needs a
-/// reason) or `drill` (engage and release at once, for practice): the engage form's two
-/// buttons.
+/// reason), `drill` (engage and release at once, for practice) or `trigger` (issue or
+/// rotate the switch's trigger URL, shown once): the engage form's buttons.
 #[server(endpoint = "stop_kill_switch")]
 pub async fn stop_kill_switch(
     #[server(default)] target: String,
@@ -46,6 +65,16 @@ pub async fn stop_kill_switch(
                 Ok(StopOutcome {
                     done: "drilled".into(),
                     propagation_ms: Some(drilled.propagation_ms),
+                    trigger_url: None,
+                })
+            }
+            "trigger" => {
+                use crate::domain::killswitch::trigger::{PATH, issue_trigger};
+                let issued = issue_trigger(ctx, actor, &target).await?;
+                Ok(StopOutcome {
+                    done: "trigger".into(),
+                    propagation_ms: None,
+                    trigger_url: Some(format!("{}{PATH}{}", origin(), issued.secret)),
                 })
             }
             "" | "engage" => {
@@ -53,9 +82,13 @@ pub async fn stop_kill_switch(
                 Ok(StopOutcome {
                     done: "engaged".into(),
                     propagation_ms: None,
+                    trigger_url: None,
                 })
             }
-            _ => Err(AppError::invalid("mode", "must be engage or drill")),
+            _ => Err(AppError::invalid(
+                "mode",
+                "must be engage, drill or trigger",
+            )),
         }
     })
     .await
@@ -85,6 +118,16 @@ pub async fn release_switch_now(
     use super::context::serve;
     serve(async |ctx, actor| {
         crate::domain::killswitch::release_now(ctx, actor, &switch_id, &reason).await
+    })
+    .await
+}
+
+/// Removes a switch's trigger URL (it stops working at once).
+#[server(endpoint = "remove_switch_trigger")]
+pub async fn remove_switch_trigger(switch_id: String) -> Result<(), AppError> {
+    use super::context::serve;
+    serve(async |ctx, actor| {
+        crate::domain::killswitch::trigger::remove_trigger(ctx, actor, &switch_id).await
     })
     .await
 }

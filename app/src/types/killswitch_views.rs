@@ -28,6 +28,14 @@ pub struct SwitchView {
     pub can_request_release: bool,
     pub can_break_glass: bool,
     pub can_drill: bool,
+    /// The trigger URL's visible prefix (`kst_abc123`), when the switch has one.
+    #[serde(default)]
+    pub trigger_prefix: Option<String>,
+    #[serde(default)]
+    pub trigger_fired_at: Option<String>,
+    /// Whether this member may issue, rotate or remove its trigger URL.
+    #[serde(default)]
+    pub can_manage_trigger: bool,
 }
 
 /// Something a switch can stop, for the engage form: `value` is `scope:id`.

@@ -6,7 +6,8 @@ use serde_json::{Value, json};
 use crate::domain::capabilities::read::CapabilityWithActions;
 use crate::domain::entities::{
     app, approval, capability, environment, grant, kill_switch, membership, persona, promotion,
-    promotion_approval, runtime_token, space, stage_limit, switch_release, team, tenant, user,
+    promotion_approval, runtime_token, space, stage_limit, switch_release, switch_trigger, team,
+    tenant, user,
 };
 
 pub trait Audited {
@@ -291,5 +292,16 @@ impl Audited for promotion_approval::Model {
             "user_id": self.user_id,
             "comment": self.comment,
         })
+    }
+}
+
+impl Audited for switch_trigger::Model {
+    const ENTITY: &'static str = "switch_trigger";
+    fn audit_id(&self) -> String {
+        self.switch_id.clone()
+    }
+    fn audit_view(&self) -> Value {
+        // The prefix only: the secret (and its hash) never reach the log.
+        json!({ "switch_id": self.switch_id, "prefix": self.prefix })
     }
 }

@@ -20,6 +20,7 @@ pub mod space;
 pub mod stage_limit;
 pub mod stream_event;
 pub mod switch_release;
+pub mod switch_trigger;
 pub mod team;
 pub mod team_member;
 pub mod team_space;

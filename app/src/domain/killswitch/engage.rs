@@ -62,7 +62,31 @@ pub async fn engage(
     let tenant = user.tenant_id.clone();
     let space_id = space_of(ctx, &tenant, target).await?;
     let spaces = super::reach(ctx, actor, space_id.as_deref(), Action::EngageKillSwitch).await?;
+    let by = Engager {
+        tenant,
+        audit: AuditActor::of(actor),
+        user_id: Some(user.user_id.to_string()),
+    };
+    engage_as(ctx, &by, target, space_id, &spaces, &reason).await
+}
 
+/// Who engages: a member, or a trigger URL (no person: the audit entry says so).
+pub(crate) struct Engager {
+    pub tenant: TenantId,
+    pub audit: AuditActor,
+    pub user_id: Option<String>,
+}
+
+/// Engages an authorized target: `spaces` are the spaces whose runtimes it affects.
+pub(crate) async fn engage_as(
+    ctx: &Ctx,
+    by: &Engager,
+    target: &SwitchTarget,
+    space_id: Option<String>,
+    spaces: &[String],
+    reason: &str,
+) -> Result<KillSwitchId, AppError> {
+    let tenant = &by.tenant;
     // One switch change at a time: a drill in flight must not release a real stop.
     let _one_at_a_time = ctx.runtime.switching.lock().await;
     let txn = db::begin_write(&ctx.db).await?;
@@ -80,15 +104,15 @@ pub async fn engage(
             let mut row: kill_switch::ActiveModel = before.clone().into();
             row.engaged = Set(true);
             row.reason = Set(reason.to_string());
-            row.engaged_by = Set(Some(user.user_id.to_string()));
+            row.engaged_by = Set(by.user_id.clone());
             row.engaged_at = Set(Some(at));
             row.released_by = Set(None);
             row.released_at = Set(None);
             let after = row.update(&txn).await?;
             record(
                 &txn,
-                &tenant,
-                &AuditActor::of(actor),
+                tenant,
+                &by.audit,
                 Change::updated("kill_switch.engaged", &before, &after),
             )
             .await?;
@@ -103,7 +127,7 @@ pub async fn engage(
                 scope_id: Set(target.id.clone()),
                 engaged: Set(true),
                 reason: Set(reason.to_string()),
-                engaged_by: Set(Some(user.user_id.to_string())),
+                engaged_by: Set(by.user_id.clone()),
                 engaged_at: Set(Some(at)),
                 released_by: Set(None),
                 released_at: Set(None),
@@ -115,8 +139,8 @@ pub async fn engage(
             .await?;
             record(
                 &txn,
-                &tenant,
-                &AuditActor::of(actor),
+                tenant,
+                &by.audit,
                 Change::created("kill_switch.engaged", &created),
             )
             .await?;
@@ -125,12 +149,12 @@ pub async fn engage(
     };
     super::announce(
         &txn,
-        &spaces,
+        spaces,
         (target.scope.as_str(), &target.id),
         true,
-        &reason,
+        reason,
     )
     .await?;
-    ctx.runtime.commit(&ctx.db, txn, &spaces).await?;
+    ctx.runtime.commit(&ctx.db, txn, spaces).await?;
     Ok(KillSwitchId::from_db(engaged.id))
 }

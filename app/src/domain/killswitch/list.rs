@@ -8,7 +8,9 @@ use super::names::{scope_label, targets};
 use crate::AppError;
 use crate::domain::access::TenantAccess;
 use crate::domain::authz::{Action, authorize_at};
-use crate::domain::entities::{app, capability, kill_switch, persona, switch_release, user};
+use crate::domain::entities::{
+    app, capability, kill_switch, persona, switch_release, switch_trigger, user,
+};
 use crate::domain::spaces::reachable;
 use crate::domain::{Actor, Ctx, rfc3339};
 use crate::types::{KillSwitchesView, SwitchChoice, SwitchView};
@@ -46,6 +48,13 @@ pub async fn switches(ctx: &Ctx, actor: &Actor) -> Result<KillSwitchesView, AppE
         .await?
         .into_iter()
         .map(|r| (r.switch_id, r.requested_by))
+        .collect();
+    let triggers: HashMap<String, switch_trigger::Model> = switch_trigger::Entity::find()
+        .filter(switch_trigger::Column::TenantId.eq(user.tenant_id.as_str()))
+        .all(&ctx.db)
+        .await?
+        .into_iter()
+        .map(|t| (t.switch_id.clone(), t))
         .collect();
     let mut user_ids: Vec<String> = rows
         .iter()
@@ -103,6 +112,12 @@ pub async fn switches(ctx: &Ctx, actor: &Actor) -> Result<KillSwitchesView, AppE
                     && allowed(actor, &access, space, Action::EngageKillSwitch),
                 can_break_glass: row.engaged && allowed(actor, &access, space, Action::BreakGlass),
                 can_drill: !row.engaged && allowed(actor, &access, space, Action::EngageKillSwitch),
+                trigger_prefix: triggers.get(&row.id).map(|t| t.prefix.clone()),
+                trigger_fired_at: triggers
+                    .get(&row.id)
+                    .and_then(|t| t.last_fired_at)
+                    .map(rfc3339),
+                can_manage_trigger: allowed(actor, &access, space, Action::EngageKillSwitch),
                 release_requested_by,
             }
         })

@@ -9,6 +9,7 @@ pub mod engage;
 pub mod list;
 pub mod names;
 pub mod release;
+pub mod trigger;
 
 pub use drill::drill;
 pub use engage::{SwitchTarget, engage};

@@ -7,6 +7,7 @@ mod row;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::components::CopyButton;
 use crate::components::forms::{FieldError, FormStatus, field_error, invalid};
 use crate::components::{ErrorNotice, Loading};
 use crate::server_fns::killswitches::{StopKillSwitch, get_kill_switches};
@@ -96,12 +97,16 @@ fn StopForm(choices: Vec<SwitchChoice>, stop: ServerAction<StopKillSwitch>) -> i
             None => groups.push((c.group.clone(), vec![c])),
         }
     }
+    // Effects run only in the browser: without it a trigger URL could not be shown once.
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
     let done = move || {
         value.with(|v| match v {
             Some(Ok(outcome)) if outcome.done == "drilled" => Some(format!(
                 "Drill done: engaged and released. Every connected runtime stream had the stop within {} ms.",
                 outcome.propagation_ms.unwrap_or(0)
             )),
+            Some(Ok(outcome)) if outcome.done == "trigger" => None,
             Some(Ok(_)) => Some("Engaged. Connected runtimes have been told; decisions under it are denied.".to_string()),
             _ => None,
         })
@@ -126,11 +131,33 @@ fn StopForm(choices: Vec<SwitchChoice>, stop: ServerAction<StopKillSwitch>) -> i
                 <div class="form-actions">
                     <button type="submit" name="mode" value="engage" class="button-danger" disabled=move || pending.get()>"Engage now"</button>
                     <button type="submit" name="mode" value="drill" class="button-secondary" disabled=move || pending.get()>"Run a drill"</button>
+                    <button type="submit" name="mode" value="trigger" class="button-secondary" disabled=move || pending.get() || !hydrated.get()>"Create a trigger URL"</button>
                 </div>
+                {move || (!hydrated.get()).then(|| view! {
+                    <p class="muted small">"Creating a trigger URL needs JavaScript: the URL is shown once, in the page."</p>
+                })}
                 <p class="muted small">"A drill engages and releases in one step, to practise and to measure how fast runtimes hear a stop. Decisions in that moment are denied."</p>
+                <p class="muted small">"A trigger URL lets a monitoring system stop it without a person: it POSTs to the URL (optionally with {\"reason\": \"…\"}). Creating one again rotates it: the old URL stops at once."</p>
                 <p class="ok" role="status">{done}</p>
+                {move || value.with(|v| match v {
+                    Some(Ok(outcome)) => outcome.trigger_url.clone(),
+                    _ => None,
+                }).map(|url| view! { <TriggerUrl url /> })}
                 <FormStatus pending value success="" />
             </ActionForm>
         </section>
+    }
+}
+
+/// A new trigger URL, shown once, with a copy button.
+#[component]
+pub fn TriggerUrl(url: String) -> impl IntoView {
+    view! {
+        <div class="notice notice-secret" role="status">
+            <p><strong>"Trigger URL — copy it now, it is shown only once."</strong></p>
+            <label for="ks-trigger-url">"POST to this URL to engage the switch"</label>
+            <input id="ks-trigger-url" type="text" readonly value=url.clone() />
+            <CopyButton text=url label="Copy URL" />
+        </div>
     }
 }

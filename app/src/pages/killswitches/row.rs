@@ -12,6 +12,13 @@ pub fn SwitchRow(switch: SwitchView, changed: RwSignal<usize>) -> impl IntoView 
     let ask = ServerAction::<RequestSwitchRelease>::new();
     let now = ServerAction::<ReleaseSwitchNow>::new();
     let drill = ServerAction::<StopKillSwitch>::new();
+    // Not counted in `changed`: reloading the table would hide the URL shown once.
+    let trigger = ServerAction::<StopKillSwitch>::new();
+    let trigger_target = switch.target.clone();
+    let has_trigger = switch.trigger_prefix.is_some();
+    // The new URL is shown once, in the page: only once hydrated.
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
     Effect::new(move |_| {
         let done = ask.value().with(|v| matches!(v, Some(Ok(()))))
             || now.value().with(|v| matches!(v, Some(Ok(()))))
@@ -35,7 +42,7 @@ pub fn SwitchRow(switch: SwitchView, changed: RwSignal<usize>) -> impl IntoView 
             switch
                 .engaged_by
                 .clone()
-                .unwrap_or_else(|| "someone".into()),
+                .unwrap_or_else(|| "no person: an automated trigger".into()),
             switch
                 .engaged_at
                 .as_deref()
@@ -101,6 +108,21 @@ pub fn SwitchRow(switch: SwitchView, changed: RwSignal<usize>) -> impl IntoView 
                             <FormStatus pending=now.pending() value=now_value success="Released." />
                         </ActionForm>
                     </details>
+                })}
+                {switch.trigger_prefix.clone().map(|prefix| view! {
+                    <p class="small">{format!("Trigger URL {prefix}…{}", switch.trigger_fired_at.as_deref().map(|at| format!(" · last fired {}", short_time(at))).unwrap_or_default())}</p>
+                })}
+                {switch.can_manage_trigger.then(|| view! {
+                    <ActionForm action=trigger attr:class="inline">
+                        <input type="hidden" name="target" value=trigger_target.clone() />
+                        <input type="hidden" name="mode" value="trigger" />
+                        <button type="submit" class="button-secondary" disabled=move || !hydrated.get() title="Needs JavaScript: the URL is shown once">{if has_trigger { "Rotate trigger URL" } else { "Create trigger URL" }}</button>
+                    </ActionForm>
+                    {move || trigger.value().with(|v| match v {
+                        Some(Ok(outcome)) => outcome.trigger_url.clone(),
+                        _ => None,
+                    }).map(|url| view! { <super::TriggerUrl url /> })}
+                    <FormStatus pending=trigger.pending() value=trigger.value() success="" />
                 })}
                 {switch.can_drill.then(|| view! {
                     <ActionForm action=drill attr:class="inline">
