@@ -129,6 +129,7 @@ pub fn build(state: AppState) -> Router {
         .route("/api/{*fn_name}", post(server_fn_handler))
         .route("/audit/export", get(audit_export::export))
         .route("/live/activity", get(activity_live::activity))
+        .route("/live/console", get(crate::console_live::console))
         .leptos_routes_with_context(
             &state,
             routes,

@@ -4,6 +4,7 @@ mod activity;
 mod audit;
 mod capabilities;
 mod killswitches;
+mod live_console;
 mod login;
 mod members;
 mod not_built;

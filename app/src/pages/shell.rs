@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet};
+use leptos_router::hooks::use_location;
 
 use crate::pages::review::ReviewCountRefresh;
 use crate::server_fns::session::get_session_view;
@@ -28,6 +29,11 @@ pub fn Shell() -> impl IntoView {
     provide_context(ReviewCountRefresh(review_refresh));
     let session = Resource::new(move || review_refresh.get(), |_| get_session_view());
     let nav_open = RwSignal::new(false);
+    // A switch changing anywhere this member reaches refreshes the banner (and the count).
+    super::live_console::listen(move || review_refresh.update(|n| *n += 1));
+    let location = use_location();
+    // The kill-switch page shows its own banner, with the switches beneath it.
+    let on_switch_page = move || location.pathname.get() == "/kill-switches";
 
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
@@ -87,6 +93,19 @@ pub fn Shell() -> impl IntoView {
                 // its own data (and says "sign in again" itself if the session ended),
                 // and Suspense boundaries stay siblings. Nesting a page's resources under
                 // another resource's Suspense is the pattern behind rare stalled renders.
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let engaged = session.await.ok().flatten().map(|s| s.engaged_switches).unwrap_or_default();
+                        (!engaged.is_empty()).then(|| view! {
+                            <div class="banner danger console-banner" role="alert" hidden=on_switch_page>
+                                <strong>{if engaged.len() == 1 { "⏸ 1 kill-switch engaged: ".to_string() } else { format!("⏸ {} kill-switches engaged: ", engaged.len()) }}</strong>
+                                {engaged.join(", ")}
+                                ". Runtimes under it are stopped. "
+                                <a href="/kill-switches">"Kill-switches"</a>
+                            </div>
+                        })
+                    })}
+                </Suspense>
                 <Outlet />
             </main>
         </div>

@@ -16,6 +16,9 @@ pub async fn get_session_view() -> Result<Option<SessionView>, AppError> {
     let pending_reviews = crate::domain::review::pending_count(&ctx()?, &actor)
         .await
         .unwrap_or(0);
+    let engaged_switches = crate::domain::killswitch::list::engaged_names(&ctx()?, &actor)
+        .await
+        .unwrap_or_default();
     let Actor::Console(user) = actor;
     Ok(Some(SessionView {
         email: user.email,
@@ -24,5 +27,6 @@ pub async fn get_session_view() -> Result<Option<SessionView>, AppError> {
         tenant_name: user.tenant_name,
         role: user.role,
         pending_reviews,
+        engaged_switches,
     }))
 }

@@ -14,6 +14,10 @@ pub struct SessionView {
     /// Review-queue items waiting in the spaces this member reaches (the navigation
     /// shows the count).
     pub pending_reviews: u64,
+    /// Engaged kill-switches this member can see, by name ("Persona Otto"): the banner
+    /// across the top of every page.
+    #[serde(default)]
+    pub engaged_switches: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -19,6 +19,39 @@ fn allowed(actor: &Actor, access: &TenantAccess, space: Option<&str>, action: Ac
     authorize_at(actor, action, access, space).is_ok()
 }
 
+/// The engaged switches this member can see, by name ("Persona Otto"): the console-wide
+/// banner. Two queries plus one per level named.
+pub async fn engaged_names(ctx: &Ctx, actor: &Actor) -> Result<Vec<String>, AppError> {
+    let Actor::Console(user) = actor;
+    let (access, spaces) = reachable(ctx, actor).await?;
+    let space_ids: Vec<String> = spaces.iter().map(|s| s.id.clone()).collect();
+    let mut place = Condition::any().add(kill_switch::Column::SpaceId.is_in(space_ids));
+    if !access.restricted() {
+        place = place.add(kill_switch::Column::SpaceId.is_null());
+    }
+    let rows = kill_switch::Entity::find()
+        .filter(kill_switch::Column::TenantId.eq(user.tenant_id.as_str()))
+        .filter(kill_switch::Column::Engaged.eq(true))
+        .filter(place)
+        .order_by_asc(kill_switch::Column::EngagedAt)
+        .all(&ctx.db)
+        .await?;
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let refs: Vec<&kill_switch::Model> = rows.iter().collect();
+    let names = targets(&ctx.db, &refs).await?;
+    Ok(rows
+        .iter()
+        .map(|r| {
+            let name = names
+                .get(&r.id)
+                .map_or(r.scope_id.as_str(), |t| t.name.as_str());
+            format!("{} {name}", scope_label(&r.scope))
+        })
+        .collect())
+}
+
 pub async fn switches(ctx: &Ctx, actor: &Actor) -> Result<KillSwitchesView, AppError> {
     let Actor::Console(user) = actor;
     let (access, spaces) = reachable(ctx, actor).await?;

@@ -274,7 +274,14 @@ pub async fn set_limits(
 ) -> Result<(), AppError> {
     let found = space_for(ctx, actor, space_id, Action::SetStageLimits).await?;
     let envs = space_environments(&ctx.db, space_id.as_str()).await?;
-    let limits = parse(stage, &input, &envs)?;
+    // The page has one form per stage: the field names which stage's form erred.
+    let limits = parse(stage, &input, &envs).map_err(|e| match e {
+        AppError::Invalid { field, message } if field != "stage" => AppError::Invalid {
+            field: format!("stage{stage}.{field}"),
+            message,
+        },
+        other => other,
+    })?;
     let Actor::Console(user) = actor;
     let txn = db::begin_write(&ctx.db).await?;
     let existing = stage_limit::Entity::find()

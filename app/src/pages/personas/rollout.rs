@@ -60,18 +60,26 @@ pub fn PersonaRollout(
         move || (persona_id.clone(), changed.get() + refresh.get()),
         |(id, _)| async move { get_persona_rollout(id).await },
     );
+    let section = |body: AnyView| {
+        view! {
+            <section class="card rollout" aria-labelledby="rollout-title">
+                <h2 id="rollout-title">"Rollout"</h2>
+                {body}
+            </section>
+        }
+        .into_any()
+    };
     view! {
-        <section class="card rollout" aria-labelledby="rollout-title">
-            <h2 id="rollout-title">"Rollout"</h2>
-            <Suspense fallback=|| view! { <Loading what="the rollout" /> }>
-                {move || Suspend::new(async move {
-                    match rollout.await {
-                        Ok(view) => view! { <RolloutBody view changed /> }.into_any(),
-                        Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                    }
-                })}
-            </Suspense>
-        </section>
+        <Suspense fallback=move || section(view! { <Loading what="the rollout" /> }.into_any())>
+            {move || Suspend::new(async move {
+                match rollout.await {
+                    Ok(view) => section(view! { <RolloutBody view changed /> }.into_any()),
+                    // The page above already says the persona is not there (or needs a sign-in).
+                    Err(AppError::NotFound | AppError::Unauthenticated) => ().into_any(),
+                    Err(error) => section(view! { <ErrorNotice error /> }.into_any()),
+                }
+            })}
+        </Suspense>
     }
 }
 
@@ -93,30 +101,27 @@ fn RolloutBody(view: PersonaRolloutView, changed: RwSignal<usize>) -> impl IntoV
                 {format!("⚠ Promoted to stage {} by break glass ({}, {}): “{}”", f.to_stage, f.requested_by, short_time(&f.requested_at), f.reason)}
             </p>
         })}
-        <table class="exposure">
-            <caption>"What each stage exposes"</caption>
-            <thead><tr><th scope="col">"Stage"</th><th scope="col">"Limits"</th><th scope="col">"Becomes active there"</th></tr></thead>
-            <tbody>
-                {view.exposure.iter().map(|e| {
-                    let limits = view.limits.iter().find(|l| l.stage == e.stage).map(limit_line).unwrap_or_default();
-                    let current = e.stage == view.stage;
-                    view! {
-                        <tr class:current=current class:reached=e.reached>
-                            <th scope="row">{format!("{} · {}", e.stage, e.stage_name)}{current.then(|| view! { <span class="badge">"now"</span> })}</th>
-                            <td class="small">{limits}<br />{format!("{} external active", e.external_active)}</td>
-                            <td>
-                                {if e.becomes_active.is_empty() {
-                                    view! { <span class="muted">"Nothing new"</span> }.into_any()
-                                } else {
-                                    view! { <ul class="plain">{e.becomes_active.iter().map(|g| view! { <li>{g.clone()}</li> }).collect_view()}</ul> }.into_any()
-                                }}
-                                {e.problems.iter().map(|p| view! { <p class="error-text small">{format!("⚠ {p}")}</p> }).collect_view()}
-                            </td>
-                        </tr>
-                    }
-                }).collect_view()}
-            </tbody>
-        </table>
+        <ol class="exposure" aria-label="What each stage exposes">
+            {view.exposure.iter().map(|e| {
+                let limits = view.limits.iter().find(|l| l.stage == e.stage).map(limit_line).unwrap_or_default();
+                let current = e.stage == view.stage;
+                view! {
+                    <li class:current=current class:reached=e.reached>
+                        <h3>{format!("{} · {}", e.stage, e.stage_name)}{current.then(|| view! { <span class="badge">"now"</span> })}</h3>
+                        <p class="small muted">{limits}{format!(" · {} external active", e.external_active)}</p>
+                        {if e.becomes_active.is_empty() {
+                            view! { <p class="muted small">"Nothing new becomes active here."</p> }.into_any()
+                        } else {
+                            view! {
+                                <p class="small">"Becomes active here:"</p>
+                                <ul class="plain small">{e.becomes_active.iter().map(|g| view! { <li>{g.clone()}</li> }).collect_view()}</ul>
+                            }.into_any()
+                        }}
+                        {e.problems.iter().map(|p| view! { <p class="error-text small">{format!("⚠ {p}")}</p> }).collect_view()}
+                    </li>
+                }
+            }).collect_view()}
+        </ol>
         {next.map(|to| view! {
             <h3>{format!("Gates to stage {to} · {}", stage_name(to))}</h3>
             <p class="muted small">"Checked now, and again when a reviewer approves. A failing gate blocks approval."</p>
@@ -225,7 +230,7 @@ where
             };
             view! {
                 <label for=id.clone()>{format!("Attest: {prompt}")}</label>
-                <textarea id=id name="attestations[]" rows="2" maxlength="1000" required aria-describedby=error_id.clone()>
+                <textarea id=id name="attestations[]" rows="2" maxlength="1000" aria-describedby=error_id.clone()>
                     {values.get(i).cloned().unwrap_or_default()}
                 </textarea>
                 <FieldError id=error_id error />
@@ -249,12 +254,12 @@ fn RequestForm(
         }
     });
     view! {
-        <details class="form-details">
+        <details class="form-details" open=move || value.with(|v| matches!(v, Some(Err(_))))>
             <summary>"Ask for promotion to the next stage"</summary>
             <ActionForm action attr:class="stack">
                 <input type="hidden" name="persona_id" value=persona_id />
                 <label for="promo-reason">"Why is it ready?"</label>
-                <textarea id="promo-reason" name="reason" rows="3" maxlength="2000" required
+                <textarea id="promo-reason" name="reason" rows="3" maxlength="2000"
                     aria-invalid=invalid(value, "reason") aria-describedby="promo-reason-error"></textarea>
                 <FieldError id="promo-reason-error" error=field_error(value, "reason") />
                 {attestation_fields(&prompts, &[], "promo", value)}
@@ -294,12 +299,12 @@ fn EditRequestForm(
         })
         .collect();
     view! {
-        <details class="form-details">
+        <details class="form-details" open=move || value.with(|v| matches!(v, Some(Err(_))))>
             <summary>"Edit your request"</summary>
             <ActionForm action attr:class="stack">
                 <input type="hidden" name="promotion_id" value=request.id.clone() />
                 <label for="promo-edit-reason">"Why is it ready?"</label>
-                <textarea id="promo-edit-reason" name="reason" rows="3" maxlength="2000" required
+                <textarea id="promo-edit-reason" name="reason" rows="3" maxlength="2000"
                     aria-invalid=invalid(value, "reason") aria-describedby="promo-edit-reason-error">{request.reason.clone()}</textarea>
                 <FieldError id="promo-edit-reason-error" error=field_error(value, "reason") />
                 {attestation_fields(&prompts, &values, "promo-edit", value)}
@@ -324,12 +329,12 @@ fn BreakGlassForm(persona_id: String, changed: RwSignal<usize>) -> impl IntoView
         }
     });
     view! {
-        <details class="form-details danger-zone">
+        <details class="form-details danger-zone" open=move || value.with(|v| matches!(v, Some(Err(_))))>
             <summary>"Promote now without approvals (break glass)"</summary>
             <ActionForm action attr:class="stack">
                 <input type="hidden" name="persona_id" value=persona_id />
                 <label for="bg-reason">"Why can this not wait for reviewers?"</label>
-                <textarea id="bg-reason" name="reason" rows="2" maxlength="2000" required
+                <textarea id="bg-reason" name="reason" rows="2" maxlength="2000"
                     aria-invalid=invalid(value, "reason") aria-describedby="bg-reason-error"></textarea>
                 <FieldError id="bg-reason-error" error=field_error(value, "reason") />
                 <p class="muted small">"Owners only. Flagged in the audit log and on this page; the gates that fail now are recorded with it."</p>
@@ -353,7 +358,7 @@ fn DemoteForm(persona_id: String, stage: u8, changed: RwSignal<usize>) -> impl I
         }
     });
     view! {
-        <details class="form-details">
+        <details class="form-details" open=move || value.with(|v| matches!(v, Some(Err(_))))>
             <summary>"Demote"</summary>
             <ActionForm action attr:class="stack">
                 <input type="hidden" name="persona_id" value=persona_id />
@@ -363,7 +368,7 @@ fn DemoteForm(persona_id: String, stage: u8, changed: RwSignal<usize>) -> impl I
                 </select>
                 <FieldError id="demote-to-error" error=field_error(value, "to_stage") />
                 <label for="demote-reason">"Why?"</label>
-                <textarea id="demote-reason" name="reason" rows="2" maxlength="2000" required
+                <textarea id="demote-reason" name="reason" rows="2" maxlength="2000"
                     aria-invalid=invalid(value, "reason") aria-describedby="demote-reason-error"></textarea>
                 <FieldError id="demote-reason-error" error=field_error(value, "reason") />
                 <p class="muted small">"Immediate: runtimes stop using grants above the new stage as fast as a kill-switch."</p>

@@ -4,7 +4,8 @@
 
 use leptos::prelude::*;
 
-use crate::components::forms::{FieldError, FormStatus, field_error, invalid};
+use crate::AppError;
+use crate::components::forms::{FieldError, FormStatus};
 use crate::components::{ErrorNotice, Loading};
 use crate::server_fns::rollout::{SetStageLimits, get_stage_limits};
 use crate::types::{SpaceId, SpaceLimitsView, StageLimitsView};
@@ -17,19 +18,27 @@ pub fn StageLimits(space_id: SpaceId, #[prop(into)] refresh: Signal<usize>) -> i
         move || (space_id.clone(), saved.get() + refresh.get()),
         |(id, _)| async move { get_stage_limits(id).await },
     );
+    let section = |body: AnyView| {
+        view! {
+            <section class="card" aria-labelledby="stages-title">
+                <h2 id="stages-title">"Rollout stages"</h2>
+                <p class="muted">"A stage is a boundary the runtime enforces. Promotions must fit the target stage's limits and collect its approvals from people other than the requester. Audience cap: the most distinct end users a persona's runtime may serve at that stage; the runtime counts them and reports against it."</p>
+                {body}
+            </section>
+        }
+        .into_any()
+    };
     view! {
-        <section class="card" aria-labelledby="stages-title">
-            <h2 id="stages-title">"Rollout stages"</h2>
-            <p class="muted">"A stage is a boundary the runtime enforces. Promotions must fit the target stage's limits and collect its approvals from people other than the requester. Audience cap: the most distinct end users a persona's runtime may serve at that stage; the runtime counts them and reports against it."</p>
-            <Suspense fallback=|| view! { <Loading what="the stage limits" /> }>
-                {move || Suspend::new(async move {
-                    match limits.await {
-                        Ok(view) => view! { <LimitsTable view saved /> }.into_any(),
-                        Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                    }
-                })}
-            </Suspense>
-        </section>
+        <Suspense fallback=move || section(view! { <Loading what="the stage limits" /> }.into_any())>
+            {move || Suspend::new(async move {
+                match limits.await {
+                    Ok(view) => section(view! { <LimitsTable view saved /> }.into_any()),
+                    // The page above already says the space is not there (or needs a sign-in).
+                    Err(AppError::NotFound | AppError::Unauthenticated) => ().into_any(),
+                    Err(error) => section(view! { <ErrorNotice error /> }.into_any()),
+                }
+            })}
+        </Suspense>
     }
 }
 
@@ -86,10 +95,31 @@ fn StageForm(
         }
     });
     let n = stage.stage;
+    // This form's own errors: the service names the stage in the field (`stage3.max_external`).
+    let error = move |field: &'static str| {
+        let field = format!("stage{n}.{field}");
+        move || {
+            shown.with(|v| match v {
+                Some(Err(AppError::Invalid { field: f, message })) if *f == field => {
+                    Some(message.clone())
+                }
+                _ => None,
+            })
+        }
+    };
+    let marked = move |field: &'static str| {
+        let error = error(field);
+        move || if error().is_some() { "true" } else { "false" }
+    };
+    let failed = move || {
+        shown.with(|v| {
+            matches!(v, Some(Err(AppError::Invalid { field, .. })) if field.starts_with(&format!("stage{n}.")))
+        })
+    };
     let every = stage.environments.is_none();
     let p = format!("st{n}");
     view! {
-        <details class="form-details">
+        <details class="form-details" open=failed>
             <summary>{format!("Change stage {n} · {}", stage.stage_name)}</summary>
             <ActionForm action=set attr:class="stack">
                 <input type="hidden" name="space_id" value=space_id />
@@ -101,27 +131,27 @@ fn StageForm(
                         let checked = stage.environments.as_ref().is_some_and(|l| l.contains(e));
                         view! { <label class="check"><input type="checkbox" name="environments[]" value=e.clone() checked=checked />" "{e.clone()}</label> }
                     }).collect_view()}
-                    <FieldError id=format!("{p}-env-error") error=field_error(shown, "environments") />
+                    <FieldError id=format!("{p}-env-error") error=error("environments") />
                 </fieldset>
                 <label for=format!("{p}-ext")>"Most external systems active "<span class="muted">"(empty: no limit)"</span></label>
                 <input id=format!("{p}-ext") name="max_external" inputmode="numeric" value=stage.max_external.map(|v| v.to_string()).unwrap_or_default()
-                    aria-invalid=invalid(shown, "max_external") aria-describedby=format!("{p}-ext-error") />
-                <FieldError id=format!("{p}-ext-error") error=field_error(shown, "max_external") />
+                    aria-invalid=marked("max_external") aria-describedby=format!("{p}-ext-error") />
+                <FieldError id=format!("{p}-ext-error") error=error("max_external") />
                 <label for=format!("{p}-aud")>"Audience cap "<span class="muted">"(distinct end users; empty: no cap)"</span></label>
                 <input id=format!("{p}-aud") name="audience_cap" inputmode="numeric" value=stage.audience_cap.map(|v| v.to_string()).unwrap_or_default()
-                    aria-invalid=invalid(shown, "audience_cap") aria-describedby=format!("{p}-aud-error") />
-                <FieldError id=format!("{p}-aud-error") error=field_error(shown, "audience_cap") />
+                    aria-invalid=marked("audience_cap") aria-describedby=format!("{p}-aud-error") />
+                <FieldError id=format!("{p}-aud-error") error=error("audience_cap") />
                 {if n == 1 {
                     view! { <input type="hidden" name="approvals_required" value="0" /> }.into_any()
                 } else {
                     view! {
                         <label for=format!("{p}-appr")>"Approvals a promotion to this stage needs (1–5)"</label>
                         <input id=format!("{p}-appr") name="approvals_required" inputmode="numeric" required value=stage.approvals_required.to_string()
-                            aria-invalid=invalid(shown, "approvals_required") aria-describedby=format!("{p}-appr-error") />
-                        <FieldError id=format!("{p}-appr-error") error=field_error(shown, "approvals_required") />
+                            aria-invalid=marked("approvals_required") aria-describedby=format!("{p}-appr-error") />
+                        <FieldError id=format!("{p}-appr-error") error=error("approvals_required") />
                         <label for=format!("{p}-att")>"Statements the requester attests "<span class="muted">"(one a line, at most 5)"</span></label>
-                        <textarea id=format!("{p}-att") name="attestations" rows="3" aria-invalid=invalid(shown, "attestations") aria-describedby=format!("{p}-att-error")>{stage.attestations.join("\n")}</textarea>
-                        <FieldError id=format!("{p}-att-error") error=field_error(shown, "attestations") />
+                        <textarea id=format!("{p}-att") name="attestations" rows="3" aria-invalid=marked("attestations") aria-describedby=format!("{p}-att-error")>{stage.attestations.join("\n")}</textarea>
+                        <FieldError id=format!("{p}-att-error") error=error("attestations") />
                     }.into_any()
                 }}
                 <div class="form-actions">
