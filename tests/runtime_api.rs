@@ -810,6 +810,9 @@ async fn read_events(
             }
             if let Some(id) = id {
                 events.push((id, kind, serde_json::from_str(&data).unwrap()));
+            } else if !kind.is_empty() {
+                // The console's own live events carry no id.
+                events.push((0, kind, serde_json::from_str(&data).unwrap()));
             }
         }
     }
@@ -1954,6 +1957,36 @@ async fn a_trigger_url_stops_a_persona_without_a_person(app: TestApp) {
         "nothing changed"
     );
 
+    // Open consoles listen too: the operator's (this tenant) and another tenant's owner's.
+    let console = |cookie: String| {
+        o.http
+            .get(format!("{}/live/console", o.base))
+            .header("cookie", cookie)
+            .timeout(Duration::from_secs(30))
+            .send()
+    };
+    let operator_cookie = o
+        .app
+        .sign_in(&o.demo.operator.email, &o.demo.operator.password)
+        .await;
+    let mut watching = console(operator_cookie).await.unwrap();
+    assert_eq!(watching.status(), 200);
+    let other = &o.demo.other_tenant.login;
+    let mut elsewhere = console(o.app.sign_in(&other.email, &other.password).await)
+        .await
+        .unwrap();
+    let anonymous = o.app.get("/live/console", None).await;
+    assert_eq!(anonymous.status, 303, "without a session: sent to sign in");
+    let operator = cli_actor(ctx, &o.demo.operator.email, o.demo.tenant_id.as_str())
+        .await
+        .unwrap();
+    assert!(
+        app::domain::killswitch::list::engaged_names(ctx, &operator)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
     // Fired: the switch holds, the runtime's stream hears it, decisions are denied.
     let mut stream = open_stream(&o, &token, None).await;
     let fired = fire(
@@ -1982,6 +2015,21 @@ async fn a_trigger_url_stops_a_persona_without_a_person(app: TestApp) {
         verdict(&o.decide(&token, chat()).await),
         pair("deny", "kill_switch")
     );
+    // Every open console of the tenant hears it (the banner), and nobody else's does.
+    let heard = read_events(&mut watching, 1, Duration::from_secs(5)).await;
+    assert_eq!(
+        heard.first().map(|e| e.1.as_str()),
+        Some("switches"),
+        "{heard:?}"
+    );
+    assert_eq!(
+        app::domain::killswitch::list::engaged_names(ctx, &operator)
+            .await
+            .unwrap(),
+        vec!["Persona Milo".to_string()]
+    );
+    let leaked = read_events(&mut elsewhere, 1, Duration::from_millis(500)).await;
+    assert!(leaked.is_empty(), "{leaked:?}");
     let again = fire(secret.clone(), None).await;
     assert_eq!(again.json["already_engaged"], true);
 
