@@ -1542,6 +1542,15 @@ async fn a_promotion_passes_gates_and_approvals_and_demotion_is_immediate(app: T
         pair("allow", "granted")
     );
 
+    // The policy tells the runtime its stage's audience cap (stage 2's default).
+    let audience = || async {
+        o.get(&format!("/api/runtime/v1/personas/{ava}/policy"), &token)
+            .await
+            .json["audience_cap"]
+            .clone()
+    };
+    assert_eq!(audience().await, json!(1000));
+
     // Asking: a reason is required, one request waits at a time, other tenants and
     // viewers cannot ask.
     let err = request_promotion(ctx, &o.owner, &ava_id, "  ", &[])
@@ -1715,6 +1724,11 @@ async fn a_promotion_passes_gates_and_approvals_and_demotion_is_immediate(app: T
         .await
         .unwrap();
     assert_eq!(stage_of().await, 3);
+    assert_eq!(
+        audience().await,
+        json!(25000),
+        "stage 3's cap, as the space set it"
+    );
     let done = promotion::Entity::find_by_id(request.as_str())
         .one(&ctx.db)
         .await

@@ -166,6 +166,9 @@ pub struct PolicyResponse {
     /// Fail closed: without a fresh answer from the console for this long, deny
     /// everything.
     pub max_staleness_seconds: u32,
+    /// The current stage's audience cap: the most distinct end users this runtime may
+    /// serve at this stage (it counts them and reports against it). `null`: no cap.
+    pub audience_cap: Option<u32>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]

@@ -339,8 +339,11 @@ pub async fn set_limits(
             .await?;
         }
     }
-    txn.commit().await?;
-    Ok(())
+    // The audience cap is part of every persona's policy document.
+    crate::domain::runtime::changes::policy_changed(&txn, space_id.as_str(), None).await?;
+    ctx.runtime
+        .commit(&ctx.db, txn, &[space_id.to_string()])
+        .await
 }
 
 #[cfg(test)]

@@ -45,6 +45,9 @@ struct PolicyDoc<'a> {
     grants: Vec<GrantDoc<'a>>,
     version: i64,
     max_staleness_seconds: u32,
+    /// The stage's audience cap: the most distinct end users the runtime may serve
+    /// (it counts them and reports against it); `null`: no cap.
+    audience_cap: Option<u32>,
 }
 
 fn document(snapshot: &SpaceSnapshot, entry: &PersonaEntry, app: Option<&str>) -> Arc<[u8]> {
@@ -81,6 +84,7 @@ fn document(snapshot: &SpaceSnapshot, entry: &PersonaEntry, app: Option<&str>) -
         grants,
         version: snapshot.version,
         max_staleness_seconds: MAX_STALENESS_SECS,
+        audience_cap: snapshot.audience_cap(policy.stage),
     };
     serde_json::to_vec(&doc).unwrap_or_default().into()
 }

@@ -77,9 +77,19 @@ pub struct SpaceSnapshot {
     pub capabilities: HashSet<String>,
     pub environments: HashSet<String>,
     pub personas: HashMap<String, PersonaEntry>,
+    /// Each stage's audience cap (index 0: stage 1), from the space's stage limits.
+    pub audience_caps: [Option<u32>; 4],
 }
 
 impl SpaceSnapshot {
+    /// The audience cap of `stage`: the most distinct end users a runtime may serve.
+    pub fn audience_cap(&self, stage: u8) -> Option<u32> {
+        self.audience_caps
+            .get(usize::from(stage).checked_sub(1)?)
+            .copied()
+            .flatten()
+    }
+
     /// What halts this persona asked through `app`: the broadest engaged switch.
     pub fn halted_by(&self, entry: &PersonaEntry, app: Option<&str>) -> Option<HaltedBy> {
         if let Some(h) = &self.halted_above {
@@ -262,7 +272,15 @@ pub async fn load(db: &impl ConnectionTrait, space_id: &str) -> Result<SpaceSnap
         })
         .collect();
 
+    let limits = crate::domain::rollout::limits::load(db, space_id).await?;
+    let mut audience_caps = [None; 4];
+    for l in &limits {
+        if let Some(slot) = audience_caps.get_mut(usize::from(l.stage).saturating_sub(1)) {
+            *slot = l.audience_cap;
+        }
+    }
     Ok(SpaceSnapshot {
+        audience_caps,
         tenant_id: space.tenant_id,
         space_id: space.id,
         version: space.policy_version,
@@ -304,6 +322,7 @@ mod tests {
             capabilities: HashSet::new(),
             environments: HashSet::new(),
             personas: HashMap::new(),
+            audience_caps: [Some(50), None, None, None],
         }
     }
 
