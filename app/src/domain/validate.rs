@@ -5,6 +5,19 @@ use crate::AppError;
 
 pub use super::users::check_name;
 
+/// Longest written reason (for a stop, a release, a promotion, a demotion).
+pub const MAX_REASON: usize = 2000;
+
+/// A written reason that must not be empty: the free-text check, then `why` (which says
+/// who will read it) when nothing was written.
+pub fn required_reason(raw: &str, why: &str) -> Result<String, AppError> {
+    let reason = check_text("reason", raw, MAX_REASON)?;
+    if reason.is_empty() {
+        return Err(AppError::invalid("reason", why.to_string()));
+    }
+    Ok(reason)
+}
+
 /// Free text such as a description: trimmed, bounded, no control characters but newlines.
 pub fn check_text(field: &str, text: &str, max_chars: usize) -> Result<String, AppError> {
     let text = text.trim();

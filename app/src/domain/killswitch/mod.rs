@@ -24,21 +24,10 @@ use crate::domain::authz::{Action, Scope, authorize};
 use crate::domain::entities::space;
 use crate::domain::runtime::changes;
 use crate::domain::spaces::space_for;
-use crate::domain::validate::check_text;
 use crate::domain::{Actor, Ctx};
 use crate::types::SpaceId;
 
-pub const MAX_REASON: usize = 2000;
-
-/// A required reason: the shared free-text check, and not empty (`why` says why it is
-/// needed).
-pub fn reason(raw: &str, why: &str) -> Result<String, AppError> {
-    let reason = check_text("reason", raw, MAX_REASON)?;
-    if reason.is_empty() {
-        return Err(AppError::invalid("reason", why.to_string()));
-    }
-    Ok(reason)
-}
+pub use crate::domain::validate::{MAX_REASON, required_reason as reason};
 
 /// Authorizes `action` on a switch's place (a space, or the whole tenant for a tenant
 /// switch, which a member confined to teams never reaches) and returns the spaces whose

@@ -4,13 +4,13 @@
 
 use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 
-use super::{MAX_REASON, stage};
+use super::stage;
 use crate::AppError;
 use crate::domain::audit::{AuditActor, Change, record};
 use crate::domain::authz::Action;
 use crate::domain::entities::{persona, promotion};
 use crate::domain::personas::persona_for;
-use crate::domain::validate::check_text;
+use crate::domain::validate::required_reason;
 use crate::domain::{Actor, Ctx, db, now};
 use crate::types::{PersonaId, PromotionId};
 
@@ -37,13 +37,10 @@ pub async fn demote(
             },
         ));
     }
-    let reason = check_text("reason", reason, MAX_REASON)?;
-    if reason.is_empty() {
-        return Err(AppError::invalid(
-            "reason",
-            "say why: the persona's owner and the reviewers will read it",
-        ));
-    }
+    let reason = required_reason(
+        reason,
+        "say why: the persona's owner and the reviewers will read it",
+    )?;
     let at = now();
     let txn = db::begin_write(&ctx.db).await?;
     let before = persona::Entity::find_by_id(persona_id.as_str())

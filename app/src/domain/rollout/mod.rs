@@ -24,7 +24,6 @@ pub use view::persona_rollout;
 
 use crate::types::AttestationView;
 
-pub const MAX_REASON: usize = 2000;
 pub const MAX_STATEMENT: usize = 1000;
 
 /// What an approval was given against: the persona's grants, the target stage's limits

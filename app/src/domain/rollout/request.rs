@@ -5,23 +5,15 @@
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 
-use super::{MAX_REASON, MAX_STATEMENT, gates, limits, stage, store_attestations};
+use super::{MAX_STATEMENT, gates, limits, stage, store_attestations};
 use crate::AppError;
 use crate::domain::audit::{AuditActor, Change, record};
 use crate::domain::authz::Action;
 use crate::domain::entities::{persona, promotion};
 use crate::domain::personas::persona_for;
-use crate::domain::validate::check_text;
+use crate::domain::validate::{check_text, required_reason};
 use crate::domain::{Actor, Ctx, db, now};
 use crate::types::{AttestationView, PersonaId, PromotionId, TenantId, stage_name};
-
-fn required_reason(raw: &str, why: &str) -> Result<String, AppError> {
-    let reason = check_text("reason", raw, MAX_REASON)?;
-    if reason.is_empty() {
-        return Err(AppError::invalid("reason", why.to_string()));
-    }
-    Ok(reason)
-}
 
 /// The statements for the target stage's prompts, each required.
 fn attestations(
