@@ -2,17 +2,17 @@
 //! to the runtime as a kill-switch (commit, snapshot dropped, `policy_changed` on every
 //! stream), so grants above the new stage stop at once.
 
-use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+use sea_orm::{ActiveModelTrait, EntityTrait};
 
 use super::stage;
 use crate::AppError;
 use crate::domain::audit::{AuditActor, Change, record};
 use crate::domain::authz::Action;
-use crate::domain::entities::{persona, promotion};
+use crate::domain::entities::persona;
 use crate::domain::personas::persona_for;
 use crate::domain::validate::required_reason;
-use crate::domain::{Actor, Ctx, db, now};
-use crate::types::{PersonaId, PromotionId};
+use crate::domain::{Actor, Ctx, db};
+use crate::types::PersonaId;
 
 pub async fn demote(
     ctx: &Ctx,
@@ -41,7 +41,6 @@ pub async fn demote(
         reason,
         "say why: the persona's owner and the reviewers will read it",
     )?;
-    let at = now();
     let txn = db::begin_write(&ctx.db).await?;
     let before = persona::Entity::find_by_id(persona_id.as_str())
         .one(&txn)
@@ -52,25 +51,9 @@ pub async fn demote(
             "the persona's stage changed a moment ago; reload and try again",
         ));
     }
-    let row = promotion::ActiveModel {
-        id: Set(PromotionId::new().to_string()),
-        tenant_id: Set(user.tenant_id.to_string()),
-        space_id: Set(before.space_id.clone()),
-        persona_id: Set(before.id.clone()),
-        from_stage: Set(before.stage),
-        to_stage: Set(i16::from(to)),
-        requested_by: Set(user.user_id.to_string()),
-        requested_at: Set(at),
-        reason: Set(reason),
-        attestations: Set("[]".into()),
-        version: Set(1),
-        state: Set("demoted".into()),
-        decided_by: Set(Some(user.user_id.to_string())),
-        decided_at: Set(Some(at)),
-        comment: Set(None),
-    }
-    .insert(&txn)
-    .await?;
+    let row = stage::change_row(user, &before, to, reason, "demoted", None)
+        .insert(&txn)
+        .await?;
     record(
         &txn,
         &user.tenant_id,

@@ -97,26 +97,9 @@ pub async fn request_promotion(
             "the persona's stage changed a moment ago; reload and ask again",
         ));
     }
-    let id = PromotionId::new();
-    let row = promotion::ActiveModel {
-        id: Set(id.to_string()),
-        tenant_id: Set(user.tenant_id.to_string()),
-        space_id: Set(current.space_id.clone()),
-        persona_id: Set(current.id.clone()),
-        from_stage: Set(current.stage),
-        to_stage: Set(i16::from(to)),
-        requested_by: Set(user.user_id.to_string()),
-        requested_at: Set(now()),
-        reason: Set(reason),
-        attestations: Set(store_attestations(&attested)),
-        version: Set(1),
-        state: Set("pending".into()),
-        decided_by: Set(None),
-        decided_at: Set(None),
-        comment: Set(None),
-    }
-    .insert(&txn)
-    .await?;
+    let mut row = stage::change_row(user, &current, to, reason, "pending", None);
+    row.attestations = Set(store_attestations(&attested));
+    let row = row.insert(&txn).await?;
     record(
         &txn,
         &user.tenant_id,
@@ -125,7 +108,7 @@ pub async fn request_promotion(
     )
     .await?;
     txn.commit().await?;
-    Ok(id)
+    Ok(PromotionId::from_db(row.id))
 }
 
 /// The requester changes the reason or the attestations. Approvals given before stop
@@ -234,26 +217,9 @@ pub async fn break_glass(
             "the persona's stage changed a moment ago; reload and try again",
         ));
     }
-    let id = PromotionId::new();
-    let row = promotion::ActiveModel {
-        id: Set(id.to_string()),
-        tenant_id: Set(user.tenant_id.to_string()),
-        space_id: Set(before.space_id.clone()),
-        persona_id: Set(before.id.clone()),
-        from_stage: Set(before.stage),
-        to_stage: Set(i16::from(to)),
-        requested_by: Set(user.user_id.to_string()),
-        requested_at: Set(at),
-        reason: Set(reason),
-        attestations: Set("[]".into()),
-        version: Set(1),
-        state: Set("break_glass".into()),
-        decided_by: Set(Some(user.user_id.to_string())),
-        decided_at: Set(Some(at)),
-        comment: Set(Some(note)),
-    }
-    .insert(&txn)
-    .await?;
+    let row = stage::change_row(user, &before, to, reason, "break_glass", Some(note))
+        .insert(&txn)
+        .await?;
     let tenant = TenantId::from_db(user.tenant_id.to_string());
     record(
         &txn,

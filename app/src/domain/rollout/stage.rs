@@ -14,6 +14,38 @@ use crate::domain::runtime::changes;
 use crate::domain::{Actor, now};
 use crate::types::{TenantId, stage_name};
 
+/// A stage change as a row: `pending` for a request; `break_glass` and `demoted` are
+/// decided by their author at once (`note` kept as the comment).
+pub fn change_row(
+    user: &crate::domain::ConsoleUser,
+    persona: &persona::Model,
+    to: u8,
+    reason: String,
+    state: &str,
+    note: Option<String>,
+) -> promotion::ActiveModel {
+    use sea_orm::Set;
+    let at = now();
+    let decided = state != "pending";
+    promotion::ActiveModel {
+        id: Set(crate::types::PromotionId::new().to_string()),
+        tenant_id: Set(user.tenant_id.to_string()),
+        space_id: Set(persona.space_id.clone()),
+        persona_id: Set(persona.id.clone()),
+        from_stage: Set(persona.stage),
+        to_stage: Set(i16::from(to)),
+        requested_by: Set(user.user_id.to_string()),
+        requested_at: Set(at),
+        reason: Set(reason),
+        attestations: Set("[]".into()),
+        version: Set(1),
+        state: Set(state.into()),
+        decided_by: Set(decided.then(|| user.user_id.to_string())),
+        decided_at: Set(decided.then_some(at)),
+        comment: Set(note),
+    }
+}
+
 pub async fn set_stage(
     txn: &DatabaseTransaction,
     actor: &Actor,
