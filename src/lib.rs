@@ -7,6 +7,7 @@ pub mod audit_export;
 pub mod auth_routes;
 pub mod config;
 pub mod console_live;
+pub mod evaluation_export;
 pub mod health;
 pub mod hooks;
 pub mod login_url;

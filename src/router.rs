@@ -128,6 +128,14 @@ pub fn build(state: AppState) -> Router {
         // Server functions answer POST only: no GET encoding can change anything.
         .route("/api/{*fn_name}", post(server_fn_handler))
         .route("/audit/export", get(audit_export::export))
+        .route(
+            "/evaluations/{id}/export",
+            get(crate::evaluation_export::export),
+        )
+        .route(
+            "/shared/evaluations/{secret}/export",
+            get(crate::evaluation_export::export_shared),
+        )
         .route("/live/activity", get(activity_live::activity))
         .route("/live/console", get(crate::console_live::console))
         .leptos_routes_with_context(

@@ -62,15 +62,15 @@ async fn every_change_writes_one_chained_entry(app: TestApp) {
 
     let demo = app.demo().await;
     let demo_log = entries(&app, demo.tenant_id.as_str()).await;
-    // The tenant, its four people and their memberships come from the system; the
+    // The tenant, its five people and their memberships come from the system; the
     // world inside is built by the owner through the console's own services.
     let system: Vec<&str> = demo_log
         .iter()
         .take_while(|e| e.actor_role == "system")
         .map(|e| e.action.as_str())
         .collect();
-    assert_eq!(system.len(), 9, "{system:?}");
-    let owner_actions: Vec<&str> = demo_log[9..].iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(system.len(), 11, "{system:?}");
+    let owner_actions: Vec<&str> = demo_log[11..].iter().map(|e| e.action.as_str()).collect();
     for wanted in [
         "space.created",
         "app.created",
@@ -91,8 +91,8 @@ async fn every_change_writes_one_chained_entry(app: TestApp) {
     let demo_log = entries(&app, demo.tenant_id.as_str()).await;
     assert_eq!(
         demo_log.len(),
-        before + 4,
-        "a second run only resets the four demo passwords"
+        before + 5,
+        "a second run only resets the five demo passwords"
     );
     let reset = demo_log.last().unwrap();
     assert_eq!(reset.action, "user.reset_password");

@@ -1611,7 +1611,23 @@ async fn a_promotion_passes_gates_and_approvals_and_demotion_is_immediate(app: T
         scope: SwitchScope::Persona,
         id: ava.clone(),
     };
+    // The buyer evaluation gates it too: Ava's reaches level 1 of the 3 that stage 3
+    // needs, held back by that same drill and by her memory having no datastore or
+    // documents behind it.
+    let readiness = item.gates.iter().find(|g| g.key == "readiness").unwrap();
+    assert!(!readiness.passed, "{readiness:?}");
+    assert!(readiness.detail.contains("level 1"), "{readiness:?}");
     drill(ctx, &operator, &target).await.unwrap();
+    let docs = o.capability_id(&support, "document_library").await;
+    o.grant(
+        &ava,
+        &docs,
+        "read_document",
+        "read",
+        &["sandbox", "staging", "production"],
+        "1",
+    )
+    .await;
     // The requester never approves their own request, and a stranger finds nothing.
     let err = verdict_by(&o.owner, &request, "approve", "")
         .await

@@ -21,9 +21,10 @@ use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use pages::{
-    ActivityPage, Area, AuditPage, CapabilitiesPage, KillSwitchesPage, LoginPage, MembersPage,
-    NotBuiltYet, NotFound, OverviewPage, PersonaDetailPage, PersonasPage, ReviewPage,
-    RolloutBoardPage, Shell, SpaceDetailPage, SpacesPage, TokensPage,
+    ActivityPage, AuditPage, CapabilitiesPage, EvaluationPage, EvaluationReportPage,
+    EvaluationsPage, KillSwitchesPage, LoginPage, MembersPage, NotFound, OverviewPage,
+    PersonaDetailPage, PersonasPage, ReviewPage, RolloutBoardPage, SharedReportPage, Shell,
+    SpaceDetailPage, SpacesPage, TokensPage,
 };
 
 /// The HTML document around the app (server side only renders this).
@@ -76,6 +77,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=|| view! { <NotFound /> }>
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                <Route path=path!("/shared/evaluations/:secret") view=SharedReportPage ssr=SsrMode::Async />
                 <ParentRoute path=path!("") view=Shell ssr=SsrMode::Async>
                     <Route path=path!("") view=OverviewPage ssr=SsrMode::Async />
                     <Route path=path!("spaces") view=SpacesPage ssr=SsrMode::Async />
@@ -90,7 +92,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("kill-switches") view=KillSwitchesPage ssr=SsrMode::Async />
                     <Route path=path!("activity") view=ActivityPage ssr=SsrMode::Async />
                     <Route path=path!("audit") view=AuditPage ssr=SsrMode::Async />
-                    <Route path=path!("evaluation") view=|| view! { <NotBuiltYet area=Area::Evaluation /> } ssr=SsrMode::Async />
+                    <Route path=path!("evaluations") view=EvaluationsPage ssr=SsrMode::Async />
+                    <Route path=path!("evaluations/:id") view=EvaluationPage ssr=SsrMode::Async />
+                    <Route path=path!("evaluations/:id/report") view=EvaluationReportPage ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>
         </Router>

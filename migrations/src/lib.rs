@@ -12,6 +12,7 @@ mod m20261129_000007_runtime_activity;
 mod m20261129_000008_switch_releases;
 mod m20261130_000009_rollout;
 mod m20261130_000010_switch_triggers;
+mod m20261201_000011_evaluations;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000008_switch_releases::Migration),
             Box::new(m20261130_000009_rollout::Migration),
             Box::new(m20261130_000010_switch_triggers::Migration),
+            Box::new(m20261201_000011_evaluations::Migration),
         ]
     }
 }

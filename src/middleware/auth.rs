@@ -20,6 +20,8 @@ fn is_public(path: &str) -> bool {
         || path == "/healthz"
         || path == "/readyz"
         || path.starts_with("/auth/")
+        // Shared evaluation reports: the link's secret is the authority.
+        || path.starts_with("/shared/evaluations/")
         || path.starts_with("/api/")
         || path.starts_with("/pkg/")
         || path
@@ -91,7 +93,13 @@ mod tests {
         for private in ["/", "/spaces", "/kill-switches", "/loginx"] {
             assert!(!is_public(private), "{private}");
         }
-        for public in ["/login", "/auth/login", "/auth/logout", "/api/get_overview"] {
+        for public in [
+            "/login",
+            "/auth/login",
+            "/auth/logout",
+            "/api/get_overview",
+            "/shared/evaluations/evs_x",
+        ] {
             assert!(is_public(public), "{public}");
         }
     }

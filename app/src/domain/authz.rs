@@ -42,10 +42,12 @@ pub enum Action {
     ChangeStage,
     /// Set a space's limits per rollout stage and the approvals each promotion needs.
     SetStageLimits,
+    /// Start, answer, complete and share buyer evaluations (and nothing else).
+    Evaluate,
 }
 
 impl Action {
-    pub const ALL: [Action; 15] = [
+    pub const ALL: [Action; 16] = [
         Action::ViewTenant,
         Action::ViewAudit,
         Action::ViewMembers,
@@ -61,6 +63,7 @@ impl Action {
         Action::BreakGlass,
         Action::ChangeStage,
         Action::SetStageLimits,
+        Action::Evaluate,
     ];
 }
 
@@ -93,14 +96,17 @@ fn role_allows(role: Role, action: Action) -> bool {
                 | ManageTokens
                 | EngageKillSwitch
                 | ChangeStage
+                | Evaluate
         ),
         Role::Reviewer => matches!(
             action,
-            ViewTenant | ViewAudit | ViewMembers | ViewSpace | DecideReview
+            ViewTenant | ViewAudit | ViewMembers | ViewSpace | DecideReview | Evaluate
         ),
-        Role::Evaluator | Role::Viewer => {
-            matches!(action, ViewTenant | ViewAudit | ViewMembers | ViewSpace)
-        }
+        Role::Evaluator => matches!(
+            action,
+            ViewTenant | ViewAudit | ViewMembers | ViewSpace | Evaluate
+        ),
+        Role::Viewer => matches!(action, ViewTenant | ViewAudit | ViewMembers | ViewSpace),
     }
 }
 
@@ -214,6 +220,7 @@ mod tests {
                 DecideReview,
                 ChangeStage,
                 SetStageLimits,
+                Evaluate,
             ],
         ),
         (
@@ -228,15 +235,23 @@ mod tests {
                 ManageTokens,
                 EngageKillSwitch,
                 ChangeStage,
+                Evaluate,
             ],
         ),
         (
             Role::Reviewer,
-            &[ViewTenant, ViewAudit, ViewMembers, ViewSpace, DecideReview],
+            &[
+                ViewTenant,
+                ViewAudit,
+                ViewMembers,
+                ViewSpace,
+                DecideReview,
+                Evaluate,
+            ],
         ),
         (
             Role::Evaluator,
-            &[ViewTenant, ViewAudit, ViewMembers, ViewSpace],
+            &[ViewTenant, ViewAudit, ViewMembers, ViewSpace, Evaluate],
         ),
         (
             Role::Viewer,

@@ -61,6 +61,12 @@ const ACCOUNTS: &[Account] = &[
         role: Role::Reviewer,
     },
     Account {
+        tenant: DEMO_TENANT,
+        email: "evaluator@persona-console.local",
+        name: "Eve Evaluator",
+        role: Role::Evaluator,
+    },
+    Account {
         tenant: OTHER_TENANT,
         email: "outsider@persona-console.local",
         name: "Olly Outsider",
@@ -103,6 +109,8 @@ pub struct Demo {
     pub viewer: DemoLogin,
     /// Decides review-queue items (a second person).
     pub reviewer: DemoLogin,
+    /// A buyer: reads everything, changes only evaluations.
+    pub evaluator: DemoLogin,
     pub tenant_id: TenantId,
     pub spaces: Vec<DemoSpace>,
     pub personas: Vec<DemoPersona>,
@@ -261,23 +269,22 @@ pub async fn ensure_demo(ctx: &Ctx) -> Result<Demo, AppError> {
     }
     txn.commit().await?;
 
-    let [owner, operator, _viewer, _reviewer, outsider] = users.as_slice() else {
+    let [owner, operator, _viewer, _reviewer, evaluator, outsider] = users.as_slice() else {
         return Err(AppError::Internal);
     };
     if created {
         seed_northwind(ctx, owner, operator).await?;
+        seed_evaluations(ctx, owner, evaluator).await?;
         seed_contoso(ctx, outsider).await?;
     }
-    let mut logins = logins.into_iter();
-    let (Some(login), Some(operator_login), Some(viewer), Some(reviewer), Some(outsider_login)) = (
-        logins.next(),
-        logins.next(),
-        logins.next(),
-        logins.next(),
-        logins.next(),
-    ) else {
-        return Err(AppError::Internal);
-    };
+    let [
+        login,
+        operator_login,
+        viewer,
+        reviewer,
+        evaluator_login,
+        outsider_login,
+    ] = <[DemoLogin; 6]>::try_from(logins).map_err(|_| AppError::Internal)?;
     let (spaces, personas) = contents(ctx, &owner.tenant_id).await?;
     let (other_spaces, other_personas) = contents(ctx, &outsider.tenant_id).await?;
     Ok(Demo {
@@ -285,6 +292,7 @@ pub async fn ensure_demo(ctx: &Ctx) -> Result<Demo, AppError> {
         operator: operator_login,
         viewer,
         reviewer,
+        evaluator: evaluator_login,
         tenant_id: owner.tenant_id.clone(),
         spaces,
         personas,
@@ -625,6 +633,93 @@ async fn seed_northwind(
     // Ava already went through a pilot; the stage machine (and its review) is the
     // governance area's, so the seed sets it directly, on the record.
     set_seeded_stage(ctx, &owner.tenant_id, &ava, 2).await
+}
+
+/// A buyer's two evaluations: Ava's pilot readiness, completed (it stops at level 1: her
+/// switch was never drilled and her memory has no datastore), and a first look at the
+/// Back Office, in progress.
+async fn seed_evaluations(
+    ctx: &Ctx,
+    owner: &ConsoleUser,
+    evaluator: &ConsoleUser,
+) -> Result<(), AppError> {
+    use super::evaluation::{attest, complete, set_step, start};
+    let eve = Actor::Console(evaluator.clone());
+    let spaces = space::Entity::find()
+        .filter(space::Column::TenantId.eq(owner.tenant_id.as_str()))
+        .all(&ctx.db)
+        .await?;
+    let space_named = |name: &str| {
+        spaces
+            .iter()
+            .find(|s| s.name == name)
+            .map(|s| SpaceId::from_db(s.id.clone()))
+            .ok_or(AppError::NotFound)
+    };
+    let support = space_named("Customer Support")?;
+    let ava = persona::Entity::find()
+        .filter(persona::Column::SpaceId.eq(support.as_str()))
+        .filter(persona::Column::Name.eq("Ava"))
+        .one(&ctx.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let done = start(
+        ctx,
+        &eve,
+        &support,
+        &ava.id,
+        "Ava: support concierge readiness",
+    )
+    .await?;
+    for (item, statement) in [
+        (
+            "surfaces.fit",
+            "Customers reach support through the store chat and the help center; Ava is on both.",
+        ),
+        (
+            "systems.matter",
+            "Zendesk holds every ticket and Store Orders every order: the two systems support lives in.",
+        ),
+        (
+            "continuity.meaning",
+            "Ava remembers a customer's open issues across chats and follows up on promised callbacks.",
+        ),
+        (
+            "launch.workflow",
+            "Order-status questions in the help center widget, handed to a person when a refund is asked for.",
+        ),
+        (
+            "control.operator_path",
+            "Opal watches Activity daily, reviews refunds in the queue, and can stop Ava from the banner.",
+        ),
+        (
+            "control.runbook",
+            "The support incident runbook (v3) names the on-call operator and the steps to stop and notify.",
+        ),
+    ] {
+        attest(ctx, &eve, &done, item, statement).await?;
+    }
+    complete(ctx, &eve, &done).await?;
+
+    let back_office = space_named("Back Office")?;
+    let open = start(ctx, &eve, &back_office, "", "Back Office: first look").await?;
+    attest(
+        ctx,
+        &eve,
+        &open,
+        "surfaces.fit",
+        "The order desk works in the Ops Console; Otto needs the datastore and documents there.",
+    )
+    .await?;
+    attest(
+        ctx,
+        &eve,
+        &open,
+        "launch.workflow",
+        "Nightly reconciliation of yesterday's orders against inventory, mismatches flagged to the desk.",
+    )
+    .await?;
+    set_step(ctx, &eve, &open, 3).await
 }
 
 async fn seed_contoso(ctx: &Ctx, owner: &ConsoleUser) -> Result<(), AppError> {

@@ -12,6 +12,7 @@ pub mod capabilities;
 pub mod db;
 pub mod demo;
 pub mod entities;
+pub mod evaluation;
 pub mod grants;
 pub mod killswitch;
 pub mod members;

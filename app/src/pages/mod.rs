@@ -1,13 +1,13 @@
-//! One module an area. Areas not built yet say so.
+//! One module an area.
 
 mod activity;
 mod audit;
 mod capabilities;
+mod evaluation;
 mod killswitches;
 mod live_console;
 mod login;
 mod members;
-mod not_built;
 mod not_found;
 mod overview;
 mod personas;
@@ -19,10 +19,10 @@ mod spaces;
 pub use activity::ActivityPage;
 pub use audit::AuditPage;
 pub use capabilities::CapabilitiesPage;
+pub use evaluation::{EvaluationPage, EvaluationReportPage, EvaluationsPage, SharedReportPage};
 pub use killswitches::KillSwitchesPage;
 pub use login::LoginPage;
 pub use members::MembersPage;
-pub use not_built::{Area, NotBuiltYet};
 pub use not_found::NotFound;
 pub use overview::OverviewPage;
 pub use personas::{PersonaDetailPage, PersonasPage};

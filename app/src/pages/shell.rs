@@ -17,7 +17,7 @@ const NAV: &[(&str, &str)] = &[
     ("/kill-switches", "Kill-switches"),
     ("/activity", "Activity"),
     ("/audit", "Audit"),
-    ("/evaluation", "Evaluation"),
+    ("/evaluations", "Evaluation"),
     ("/members", "Members"),
 ];
 

@@ -5,6 +5,7 @@
 pub mod activity;
 pub mod audit;
 pub mod capabilities;
+pub mod evaluation;
 pub mod killswitches;
 pub mod members;
 pub mod personas;

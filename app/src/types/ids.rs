@@ -82,6 +82,8 @@ typed_id!(
     ApprovalId,
     KillSwitchId,
     PromotionId,
+    EvaluationId,
+    ShareId,
 );
 
 #[cfg(test)]

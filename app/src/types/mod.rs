@@ -2,6 +2,7 @@
 
 mod activity_views;
 mod admin_views;
+mod evaluation_views;
 mod ids;
 mod killswitch_views;
 mod model;
@@ -15,6 +16,7 @@ mod views;
 
 pub use activity_views::*;
 pub use admin_views::*;
+pub use evaluation_views::*;
 pub use ids::*;
 pub use killswitch_views::*;
 pub use model::*;

@@ -1,7 +1,8 @@
 //! The gates of a promotion, checked when it is asked for and again when it is approved:
 //! an on-call operator, a recent kill-switch drill, nothing about the persona waiting in
-//! the review queue, the target stage's limits, and the space's attestations. A failing
-//! gate blocks approval and says why.
+//! the review queue, the target stage's limits, the buyer evaluation's readiness level
+//! (at least the target stage), and the space's attestations. A failing gate blocks
+//! approval and says why.
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use std::collections::HashMap;
@@ -10,8 +11,9 @@ use super::exposure::{self, GrantFact};
 use super::limits::Limits;
 use crate::AppError;
 use crate::domain::entities::{approval, kill_switch, persona, switch_release, user};
+use crate::domain::evaluation::readiness::{self, Readiness};
 use crate::domain::rfc3339;
-use crate::types::{AttestationView, GateView};
+use crate::types::{AttestationView, GateView, level_name};
 
 /// How recent a drill must be.
 pub const DRILL_DAYS: i64 = 30;
@@ -25,6 +27,8 @@ pub struct Facts {
     pub waiting_items: u64,
     pub switch_engaged: bool,
     pub grants: Vec<GrantFact>,
+    /// The readiness level of the evaluation covering the persona, if one does.
+    pub readiness: Option<Readiness>,
     pub attestations: Vec<AttestationView>,
 }
 
@@ -39,7 +43,7 @@ fn gate(key: &str, label: &str, passed: bool, detail: String) -> GateView {
 
 /// The gates for a promotion into `target`'s stage, as of `at`.
 pub fn evaluate(facts: &Facts, target: &Limits, at: time::OffsetDateTime) -> Vec<GateView> {
-    let mut gates = Vec::with_capacity(5);
+    let mut gates = Vec::with_capacity(6);
     gates.push(match &facts.on_call {
         Some(name) => gate(
             "on_call",
@@ -113,6 +117,37 @@ pub fn evaluate(facts: &Facts, target: &Limits, at: time::OffsetDateTime) -> Vec
             problems.join(" ")
         },
     ));
+    let needed = target.stage;
+    gates.push(match &facts.readiness {
+        Some(r) => gate(
+            "readiness",
+            "The buyer evaluation's readiness level allows this stage",
+            r.level >= needed,
+            if r.level >= needed {
+                format!(
+                    "“{}” reaches level {} ({}).",
+                    r.evaluation_title,
+                    r.level,
+                    level_name(r.level)
+                )
+            } else {
+                format!(
+                    "“{}” reaches level {} ({}); stage {needed} needs level {needed}: see what blocks it on the Evaluation page.",
+                    r.evaluation_title,
+                    r.level,
+                    level_name(r.level)
+                )
+            },
+        ),
+        None => gate(
+            "readiness",
+            "The buyer evaluation's readiness level allows this stage",
+            false,
+            format!(
+                "No evaluation covers this persona yet: start one on the Evaluation page (stage {needed} needs level {needed})."
+            ),
+        ),
+    });
     if !target.attestations.is_empty() {
         let missing: Vec<&str> = target
             .attestations
@@ -212,6 +247,7 @@ pub async fn facts_for(
         }
     }
     let mut grants = exposure::load_many(db, space_id, &ids).await?;
+    let mut ready = readiness::for_personas(db, space_id, personas, at).await?;
     Ok(personas
         .iter()
         .map(|p| {
@@ -225,6 +261,7 @@ pub async fn facts_for(
                 waiting_items: waiting.get(&p.id).copied().unwrap_or(0),
                 switch_engaged: switch.is_some_and(|s| s.engaged),
                 grants: grants.remove(&p.id).unwrap_or_default(),
+                readiness: ready.remove(&p.id),
                 attestations: Vec::new(),
             };
             (p.id.clone(), facts)
@@ -255,6 +292,10 @@ mod tests {
         Facts {
             on_call: Some("Olive".into()),
             last_drill: Some(time::OffsetDateTime::UNIX_EPOCH + time::Duration::days(100)),
+            readiness: Some(Readiness {
+                level: 4,
+                evaluation_title: "Support readiness".into(),
+            }),
             ..Default::default()
         }
     }
@@ -276,7 +317,7 @@ mod tests {
         assert!(all_pass(&gates), "{gates:?}");
         assert_eq!(
             gates.len(),
-            4,
+            5,
             "no attestation gate unless the space asks for one"
         );
     }
@@ -321,6 +362,25 @@ mod tests {
             .collect();
         assert!(!passed(&evaluate(&f, &default_for(2), at()), "limits"));
         assert!(passed(&evaluate(&f, &default_for(3), at()), "limits"));
+    }
+
+    #[test]
+    fn the_readiness_level_must_reach_the_target_stage() {
+        let mut f = ready();
+        f.readiness = Some(Readiness {
+            level: 2,
+            evaluation_title: "Support readiness".into(),
+        });
+        assert!(passed(&evaluate(&f, &default_for(2), at()), "readiness"));
+        let gates = evaluate(&f, &default_for(3), at());
+        assert!(!passed(&gates, "readiness"));
+        assert!(
+            failing(&gates).contains("stage 3 needs level 3"),
+            "{gates:?}"
+        );
+        f.readiness = None;
+        let gates = evaluate(&f, &default_for(2), at());
+        assert!(failing(&gates).contains("No evaluation covers this persona"));
     }
 
     #[test]

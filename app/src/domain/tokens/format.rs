@@ -30,12 +30,7 @@ impl std::fmt::Debug for TokenSecret {
 
 impl TokenSecret {
     pub fn generate() -> Self {
-        let body = format!(
-            "{PREFIX}{}",
-            Alphanumeric.sample_string(&mut OsRng, SECRET_LEN)
-        );
-        let sum = checksum(&body);
-        Self(format!("{body}_{sum}"))
+        Self(generate_prefixed(PREFIX))
     }
 
     /// The token itself, to show once.
@@ -59,15 +54,30 @@ pub enum FormatError {
 /// Checks the shape, the alphabet and the checksum. Cheap and allocation-free, so a
 /// flood of garbage costs no database work.
 pub fn check(raw: &str) -> Result<(), FormatError> {
-    if raw.len() != TOKEN_LEN || !raw.starts_with(PREFIX) {
+    check_prefixed(PREFIX, raw)
+}
+
+/// A fresh secret in this format under another prefix (evaluation share links use it).
+pub fn generate_prefixed(prefix: &str) -> String {
+    let body = format!(
+        "{prefix}{}",
+        Alphanumeric.sample_string(&mut OsRng, SECRET_LEN)
+    );
+    let sum = checksum(&body);
+    format!("{body}_{sum}")
+}
+
+/// `check` for a secret under another prefix.
+pub fn check_prefixed(prefix: &str, raw: &str) -> Result<(), FormatError> {
+    if raw.len() != prefix.len() + SECRET_LEN + 1 + CHECKSUM_LEN || !raw.starts_with(prefix) {
         return Err(FormatError::Shape);
     }
-    let body_len = PREFIX.len() + SECRET_LEN;
+    let body_len = prefix.len() + SECRET_LEN;
     let (body, rest) = raw.split_at(body_len);
     let Some(sum) = rest.strip_prefix('_') else {
         return Err(FormatError::Shape);
     };
-    let secret = &body[PREFIX.len()..];
+    let secret = &body[prefix.len()..];
     if !secret
         .bytes()
         .chain(sum.bytes())

@@ -1,0 +1,314 @@
+//! What the checks read, loaded in a fixed number of set-based queries whatever the
+//! number of personas (a space of a thousand costs the same dozen-odd queries as a
+//! space of one). The checks themselves (`checks`) are pure over this.
+
+use sea_orm::sea_query::Query;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use std::collections::{BTreeSet, HashMap};
+
+use crate::AppError;
+use crate::domain::entities::{
+    approval, capability, capability_action, decision, grant, kill_switch, membership, persona,
+    promotion, space, switch_release, switch_trigger, user,
+};
+use crate::domain::grants::rules::is_risky;
+use crate::domain::personas::continuity_from_db;
+use crate::domain::rollout::exposure::GrantFact;
+use crate::domain::rollout::limits::{self, Limits};
+use crate::types::{Access, Continuity};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GrantRow {
+    pub fact: GrantFact,
+    /// The capability's key when it is a built-in surface.
+    pub builtin: Option<String>,
+    pub access: Access,
+    /// Whether the grant covers an action with a risk flag.
+    pub risky: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SwitchFacts {
+    pub engaged: bool,
+    pub last_drill_at: Option<time::OffsetDateTime>,
+    pub last_drill_ms: Option<i64>,
+    pub has_trigger: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonaFacts {
+    pub id: String,
+    pub name: String,
+    pub stage: u8,
+    pub role: String,
+    pub on_call: bool,
+    pub continuity: Vec<Continuity>,
+    pub grants: Vec<GrantRow>,
+    pub switch: SwitchFacts,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SpaceFacts {
+    pub space_id: String,
+    pub enabled_builtins: Vec<String>,
+    /// Enabled external systems and how many actions each lists.
+    pub external_systems: Vec<(String, usize)>,
+    pub limits: Vec<Limits>,
+    /// A tenant- or space-wide switch engaged now, described.
+    pub broad_switch: Option<String>,
+    /// People who may decide reviews (owners, admins, reviewers; not disabled).
+    pub deciders: u32,
+    pub oldest_waiting: Option<time::OffsetDateTime>,
+    /// Of the last four weeks, those with runtime decisions (in the evaluated scope).
+    pub active_weeks: u8,
+    pub personas: Vec<PersonaFacts>,
+}
+
+/// Loads the facts of a space, about all its personas or only `only` (an evaluation
+/// focused on one persona; the activity then counts that persona's decisions).
+pub async fn load(
+    db: &impl ConnectionTrait,
+    space: &space::Model,
+    only: Option<&str>,
+    at: time::OffsetDateTime,
+) -> Result<SpaceFacts, AppError> {
+    let mut personas =
+        persona::Entity::find().filter(persona::Column::SpaceId.eq(space.id.as_str()));
+    if let Some(id) = only {
+        personas = personas.filter(persona::Column::Id.eq(id));
+    }
+    let personas = personas
+        .order_by_asc(persona::Column::NameFolded)
+        .all(db)
+        .await?;
+    let mut in_space = Query::select()
+        .column(persona::Column::Id)
+        .from(persona::Entity)
+        .and_where(persona::Column::SpaceId.eq(space.id.as_str()))
+        .to_owned();
+    if let Some(id) = only {
+        in_space.and_where(persona::Column::Id.eq(id));
+    }
+    let capabilities: HashMap<String, capability::Model> = capability::Entity::find()
+        .filter(capability::Column::SpaceId.eq(space.id.as_str()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id.clone(), c))
+        .collect();
+    let actions = capability_action::Entity::find()
+        .filter(
+            capability_action::Column::CapabilityId.in_subquery(
+                Query::select()
+                    .column(capability::Column::Id)
+                    .from(capability::Entity)
+                    .and_where(capability::Column::SpaceId.eq(space.id.as_str()))
+                    .to_owned(),
+            ),
+        )
+        .all(db)
+        .await?;
+    let grants = grant::Entity::find()
+        .filter(grant::Column::PersonaId.in_subquery(in_space))
+        .all(db)
+        .await?;
+    let switches = kill_switch::Entity::find()
+        .filter(kill_switch::Column::TenantId.eq(space.tenant_id.as_str()))
+        .filter(
+            sea_orm::Condition::any()
+                .add(kill_switch::Column::SpaceId.eq(space.id.as_str()))
+                .add(kill_switch::Column::Scope.eq("tenant")),
+        )
+        .all(db)
+        .await?;
+    let triggered: BTreeSet<String> = switch_trigger::Entity::find()
+        .select_only()
+        .column(switch_trigger::Column::SwitchId)
+        .filter(switch_trigger::Column::TenantId.eq(space.tenant_id.as_str()))
+        .into_tuple::<String>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let deciders = membership::Entity::find()
+        .filter(membership::Column::TenantId.eq(space.tenant_id.as_str()))
+        .filter(membership::Column::Role.is_in(["owner", "admin", "reviewer"]))
+        .filter(
+            membership::Column::UserId.in_subquery(
+                Query::select()
+                    .column(user::Column::Id)
+                    .from(user::Entity)
+                    .and_where(user::Column::Disabled.eq(false))
+                    .to_owned(),
+            ),
+        )
+        .count(db)
+        .await?;
+    let oldest_waiting = oldest_waiting(db, &space.id, at).await?;
+    let active_weeks = active_weeks(db, &space.id, only, at).await?;
+
+    // Per capability: its actions, and which are risky.
+    let mut by_capability: HashMap<&str, Vec<&capability_action::Model>> = HashMap::new();
+    for a in &actions {
+        by_capability
+            .entry(a.capability_id.as_str())
+            .or_default()
+            .push(a);
+    }
+    let mut grants_of: HashMap<String, Vec<GrantRow>> = HashMap::new();
+    for g in grants {
+        let Some(cap) = capabilities.get(&g.capability_id) else {
+            continue;
+        };
+        let covered = by_capability
+            .get(cap.id.as_str())
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        let risky = covered
+            .iter()
+            .any(|a| (g.action_name.is_empty() || a.name == g.action_name) && is_risky(a));
+        let environments: Vec<String> = serde_json::from_str(&g.environments).unwrap_or_default();
+        let what = if g.action_name.is_empty() {
+            cap.name.clone()
+        } else {
+            format!("{} › {}", cap.name, g.action_name)
+        };
+        grants_of
+            .entry(g.persona_id.clone())
+            .or_default()
+            .push(GrantRow {
+                fact: GrantFact {
+                    label: format!("{} · {what}", g.access),
+                    capability_key: cap.key.clone(),
+                    external: cap.source == "external",
+                    environments,
+                    min_stage: u8::try_from(g.min_stage).unwrap_or(1),
+                    exposes: g.access != "denied",
+                },
+                builtin: (cap.source == "builtin" && cap.enabled).then(|| cap.key.clone()),
+                access: Access::parse(&g.access).unwrap_or(Access::Denied),
+                risky,
+            });
+    }
+    let persona_switch: HashMap<&str, &kill_switch::Model> = switches
+        .iter()
+        .filter(|s| s.scope == "persona")
+        .map(|s| (s.scope_id.as_str(), s))
+        .collect();
+    let broad_switch = switches
+        .iter()
+        .find(|s| s.engaged && matches!(s.scope.as_str(), "tenant" | "space"))
+        .map(|s| format!("The {} kill-switch is engaged: {}", s.scope, s.reason));
+
+    let mut enabled_builtins: Vec<String> = Vec::new();
+    let mut external_systems: Vec<(String, usize)> = Vec::new();
+    for c in capabilities.values().filter(|c| c.enabled) {
+        if c.source == "external" {
+            let n = by_capability.get(c.id.as_str()).map_or(0, Vec::len);
+            external_systems.push((c.name.clone(), n));
+        } else {
+            enabled_builtins.push(c.name.clone());
+        }
+    }
+    enabled_builtins.sort();
+    external_systems.sort();
+
+    Ok(SpaceFacts {
+        space_id: space.id.clone(),
+        enabled_builtins,
+        external_systems,
+        limits: limits::load(db, &space.id).await?,
+        broad_switch,
+        deciders: u32::try_from(deciders).unwrap_or(u32::MAX),
+        oldest_waiting,
+        active_weeks,
+        personas: personas
+            .into_iter()
+            .map(|p| {
+                let switch = persona_switch.get(p.id.as_str()).map(|s| SwitchFacts {
+                    engaged: s.engaged,
+                    last_drill_at: s.last_drill_at,
+                    last_drill_ms: s.last_drill_ms,
+                    has_trigger: triggered.contains(&s.id),
+                });
+                PersonaFacts {
+                    grants: grants_of.remove(&p.id).unwrap_or_default(),
+                    stage: u8::try_from(p.stage).unwrap_or(1),
+                    on_call: p.on_call_user_id.is_some(),
+                    continuity: continuity_from_db(&p.continuity),
+                    switch: switch.unwrap_or_default(),
+                    role: p.role_description,
+                    name: p.name,
+                    id: p.id,
+                }
+            })
+            .collect(),
+    })
+}
+
+/// The oldest thing of the space waiting for a reviewer: a promotion, a release request
+/// or a runtime action (those expire after a day on their own).
+async fn oldest_waiting(
+    db: &impl ConnectionTrait,
+    space_id: &str,
+    at: time::OffsetDateTime,
+) -> Result<Option<time::OffsetDateTime>, AppError> {
+    let promotion = promotion::Entity::find()
+        .select_only()
+        .column(promotion::Column::RequestedAt)
+        .filter(promotion::Column::SpaceId.eq(space_id))
+        .filter(promotion::Column::State.eq("pending"))
+        .order_by_asc(promotion::Column::RequestedAt)
+        .into_tuple::<time::OffsetDateTime>()
+        .one(db)
+        .await?;
+    let release = switch_release::Entity::find()
+        .select_only()
+        .column(switch_release::Column::RequestedAt)
+        .filter(switch_release::Column::SpaceId.eq(space_id))
+        .filter(switch_release::Column::State.eq("pending"))
+        .order_by_asc(switch_release::Column::RequestedAt)
+        .into_tuple::<time::OffsetDateTime>()
+        .one(db)
+        .await?;
+    let action = approval::Entity::find()
+        .select_only()
+        .column(approval::Column::CreatedAt)
+        .filter(approval::Column::SpaceId.eq(space_id))
+        .filter(approval::Column::State.eq("pending"))
+        .filter(approval::Column::ExpiresAt.gt(at))
+        .order_by_asc(approval::Column::CreatedAt)
+        .into_tuple::<time::OffsetDateTime>()
+        .one(db)
+        .await?;
+    Ok([promotion, release, action].into_iter().flatten().min())
+}
+
+/// How many of the last four weeks saw a runtime decision: one indexed probe a week.
+pub async fn active_weeks(
+    db: &impl ConnectionTrait,
+    space_id: &str,
+    only: Option<&str>,
+    at: time::OffsetDateTime,
+) -> Result<u8, AppError> {
+    let mut weeks = 0;
+    for week in 0..4 {
+        let end = at - time::Duration::weeks(week);
+        let start = end - time::Duration::weeks(1);
+        let mut probe = decision::Entity::find()
+            .select_only()
+            .column(decision::Column::Id)
+            .filter(decision::Column::SpaceId.eq(space_id))
+            .filter(decision::Column::DecidedAt.gt(start))
+            .filter(decision::Column::DecidedAt.lte(end));
+        if let Some(id) = only {
+            probe = probe.filter(decision::Column::PersonaId.eq(id));
+        }
+        if probe.into_tuple::<i64>().one(db).await?.is_some() {
+            weeks += 1;
+        }
+    }
+    Ok(weeks)
+}
