@@ -45,9 +45,10 @@ pub fn print_demo_login(demo: &app::domain::demo::Demo, addr: SocketAddr) {
     for (role, login) in [
         ("operator", &demo.operator),
         ("reviewer", &demo.reviewer),
+        ("evaluator", &demo.evaluator),
         ("viewer", &demo.viewer),
     ] {
-        println!("  {role:<9} {}  {}", login.email, login.password);
+        println!("  {role:<10} {}  {}", login.email, login.password);
     }
     println!();
 }

@@ -16,6 +16,8 @@ export type Demo = Tenant & {
   viewer: Login;
   /** Decides review-queue items. */
   reviewer: Login;
+  /** A buyer: changes evaluations and nothing else. */
+  evaluator: Login;
   /** A second tenant: nothing of the demo tenant may be reachable from it. */
   other_tenant: Tenant & { login: Login };
 };

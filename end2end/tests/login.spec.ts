@@ -32,10 +32,10 @@ test('sign in, see the shell, sign out', async ({ page }) => {
   await expect(page.getByRole('heading', { name: 'Customer Support' })).toBeVisible();
   await expect(page.getByText('Ava', { exact: true })).toBeVisible();
 
-  // An area not built yet says so plainly.
+  // Every area is built: the last one lists the buyer's evaluations.
   await nav.getByRole('link', { name: 'Evaluation' }).click();
   await expect(page.getByRole('heading', { name: 'Evaluation', level: 1 })).toBeVisible();
-  await expect(page.getByText('Not built yet', { exact: true })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Start an evaluation' })).toBeVisible();
 
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page).toHaveURL(/\/login\?status=signed_out/);

@@ -159,7 +159,8 @@ pub struct EvaluationSummaryView {
     pub space_name: String,
     pub persona_name: Option<String>,
     pub state: String,
-    pub level: u8,
+    /// The level of the last completed run (`None`: never completed).
+    pub last_level: Option<u8>,
     pub updated_at: String,
 }
 

@@ -123,7 +123,8 @@ pub async fn start(
     Ok(id)
 }
 
-/// The evaluations the actor reaches, newest first, with their live level, and where
+/// The evaluations the actor reaches, newest first, with the level of their last
+/// completed run (assessing each live would cost a full evaluation per row), and where
 /// they may start one.
 pub async fn page(ctx: &Ctx, actor: &Actor) -> Result<EvaluationsPageView, AppError> {
     let Actor::Console(user) = actor;
@@ -135,25 +136,49 @@ pub async fn page(ctx: &Ctx, actor: &Actor) -> Result<EvaluationsPageView, AppEr
         .limit(LISTED)
         .all(&ctx.db)
         .await?;
-    let at = now();
-    let mut evaluations = Vec::with_capacity(rows.len());
-    for e in &rows {
-        let assessed = assess(&ctx.db, e, at).await?;
-        evaluations.push(EvaluationSummaryView {
-            id: e.id.clone(),
-            title: e.title.clone(),
-            space_name: assessed.report.space_name,
-            persona_name: assessed.report.persona_name,
-            state: e.state.clone(),
-            level: assessed.report.level,
-            updated_at: rfc3339(e.updated_at),
-        });
+    let mut last_level: std::collections::HashMap<String, u8> = std::collections::HashMap::new();
+    for (evaluation_id, level) in evaluation_snapshot::Entity::find()
+        .select_only()
+        .column(evaluation_snapshot::Column::EvaluationId)
+        .column(evaluation_snapshot::Column::Level)
+        .filter(evaluation_snapshot::Column::EvaluationId.is_in(rows.iter().map(|e| e.id.clone())))
+        .order_by_asc(evaluation_snapshot::Column::TakenAt)
+        .into_tuple::<(String, i16)>()
+        .all(&ctx.db)
+        .await?
+    {
+        // Oldest first, so the last one written wins.
+        last_level.insert(evaluation_id, u8::try_from(level).unwrap_or(0));
     }
     let personas = persona::Entity::find()
         .filter(persona::Column::SpaceId.is_in(space_ids))
         .order_by_asc(persona::Column::NameFolded)
         .all(&ctx.db)
         .await?;
+    let space_name = |id: &str| {
+        spaces
+            .iter()
+            .find(|s| s.id == id)
+            .map(|s| s.name.clone())
+            .unwrap_or_default()
+    };
+    let evaluations = rows
+        .iter()
+        .map(|e| EvaluationSummaryView {
+            id: e.id.clone(),
+            title: e.title.clone(),
+            space_name: space_name(&e.space_id),
+            persona_name: e.persona_id.as_ref().and_then(|id| {
+                personas
+                    .iter()
+                    .find(|p| &p.id == id)
+                    .map(|p| p.name.clone())
+            }),
+            state: e.state.clone(),
+            last_level: last_level.get(&e.id).copied(),
+            updated_at: rfc3339(e.updated_at),
+        })
+        .collect();
     let targets: Vec<EvaluationTargetView> = spaces
         .iter()
         .filter(|s| {

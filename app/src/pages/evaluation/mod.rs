@@ -60,7 +60,7 @@ fn EvaluationsBody(
                 <caption class="visually-hidden">"Evaluations, most recently changed first"</caption>
                 <thead><tr>
                     <th scope="col">"Evaluation"</th><th scope="col">"Scope"</th><th scope="col">"State"</th>
-                    <th scope="col">"Readiness"</th><th scope="col">"Last change"</th>
+                    <th scope="col">"Last completed run"</th><th scope="col">"Last change"</th>
                 </tr></thead>
                 <tbody>
                     {view.evaluations.into_iter().map(|e| {
@@ -74,7 +74,10 @@ fn EvaluationsBody(
                                 <th scope="row"><a href=format!("/evaluations/{}", e.id)>{e.title.clone()}</a></th>
                                 <td>{scope}</td>
                                 <td>{state}</td>
-                                <td><LevelBadge level=e.level /></td>
+                                <td>{match e.last_level {
+                                    Some(level) => view! { <LevelBadge level /> }.into_any(),
+                                    None => view! { <span class="muted">"Not completed yet"</span> }.into_any(),
+                                }}</td>
                                 <td class="small">{short_time(&e.updated_at)}</td>
                             </tr>
                         }

@@ -175,6 +175,10 @@ fn Sharing(
 ) -> impl IntoView {
     let shown = share.value();
     let pending = Memo::new(move |_| share.pending().get());
+    // Effects run only in the browser: before hydration the link could not be shown
+    // after it is made, so the button waits and the page says why.
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
     let made = move || {
         shown.with(|v| match v {
             Some(Ok(made)) => Some(made.clone()),
@@ -228,13 +232,15 @@ fn Sharing(
                     </div>
                 }
             })}
-            <noscript><p class="notice notice-info">"Making a share link needs JavaScript: the link is shown only once, on this page."</p></noscript>
+            {move || (!hydrated.get()).then(|| view! {
+                <p class="notice notice-info">"Making a share link needs JavaScript: the link is shown only once, on this page."</p>
+            })}
             <ActionForm action=share attr:class="inline-form">
                 <input type="hidden" name="evaluation_id" value=evaluation_id />
                 <label for="share-days">"Expires after (days, 1–30)"</label>
                 <input id="share-days" type="text" inputmode="numeric" name="days" value="7" size="4"
                     aria-invalid=invalid(shown, "days") aria-describedby="share-days-error" />
-                <button type="submit" class="button-primary" disabled=move || pending.get()>"Make a share link"</button>
+                <button type="submit" class="button-primary" disabled=move || pending.get() || !hydrated.get()>"Make a share link"</button>
                 <FieldError id="share-days-error" error=field_error(shown, "days") />
                 <FormStatus pending value=shown success="" />
             </ActionForm>
