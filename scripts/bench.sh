@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make bench`: login verify time, verify-audit throughput, console page server times at
 # scale, time to first byte of the login page under a fixed request rate, and the wasm
-# bundle size, the decision rule, and the runtime API under load. Prints figures for
+# bundle size, the decision rule, a full buyer evaluation, and the runtime API under load. Prints figures for
 # docs/benchmarks.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,6 +37,9 @@ sort -n "$work/ttfb.txt" | awk '{ v[NR] = $1 * 1000 } END {
 
 echo "== decision rule alone (criterion; 100 grants)"
 cargo bench -p persona-console --bench decide 2>/dev/null | grep -E '^decide|time:'
+
+echo "== buyer evaluation (one space of 1,000 personas x 5 grants, SQLite; 200 runs after 20 warm-ups)"
+cargo bench -p persona-console --bench evaluation 2>/dev/null | grep -E '^(evaluation_full|readiness_gate)'
 
 echo "== runtime API under load (1,000 personas x 100 grants, SQLite; server on core 0, generator on core 1)"
 bash scripts/bench-runtime.sh

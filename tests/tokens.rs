@@ -412,7 +412,7 @@ async fn a_rotated_token_keeps_working_for_its_grace_period_only(app: TestApp) {
     let new = authenticate(&app.ctx, new_secret).await.unwrap();
     assert_eq!(
         (old.space_id.clone(), old.scopes.clone()),
-        (new.space_id, new.scopes)
+        (new.space_id.clone(), new.scopes.clone())
     );
     let old_row = runtime_token::Entity::find_by_id(id.as_str())
         .one(&app.ctx.db)

@@ -14,8 +14,9 @@ use super::error::ApiError;
 use crate::router::BODY_LIMIT_BYTES;
 use crate::state::AppState;
 
-/// The authenticated runtime token of the request.
-pub struct Bearer(pub RuntimeToken);
+/// The authenticated runtime token of the request (shared with the token cache: a
+/// request costs no copy of it).
+pub struct Bearer(pub std::sync::Arc<RuntimeToken>);
 
 impl FromRequestParts<AppState> for Bearer {
     type Rejection = ApiError;

@@ -27,7 +27,7 @@ pub const HEARTBEAT: Duration = Duration::from_secs(10);
 
 struct Open {
     ctx: Ctx,
-    token: RuntimeToken,
+    token: std::sync::Arc<RuntimeToken>,
     backlog: VecDeque<StreamEvent>,
     last: i64,
     live: broadcast::Receiver<Arc<StreamEvent>>,

@@ -37,8 +37,8 @@ pub async fn start_evaluation(
     result
 }
 
-/// One evaluation. `step`: the step the page opens on, remembered (for those who may
-/// edit the evaluation) so a return resumes there.
+/// One evaluation. `step`: the step the page opens on (out of range: the remembered one),
+/// remembered for those who may edit the evaluation, so a return resumes there.
 #[server(endpoint = "get_evaluation")]
 pub async fn get_evaluation(
     id: EvaluationId,
@@ -47,10 +47,12 @@ pub async fn get_evaluation(
     use super::context::serve;
     serve(async |ctx, actor| {
         let mut view = crate::domain::evaluation::view(ctx, actor, &id).await?;
-        if let Some(step) = step
-            && view.can_edit
+        if let Some(step) =
+            step.filter(|s| (1..=crate::domain::evaluation::manage::LAST_STEP).contains(s))
         {
-            crate::domain::evaluation::set_step(ctx, actor, &id, step).await?;
+            if view.can_edit {
+                crate::domain::evaluation::set_step(ctx, actor, &id, step).await?;
+            }
             view.step = step;
         }
         Ok(view)

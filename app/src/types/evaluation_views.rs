@@ -143,8 +143,12 @@ pub struct EvaluationView {
     pub persona_id: Option<String>,
     /// The question to resume on (1–6).
     pub step: u8,
-    pub answered: u32,
-    pub total: u32,
+    /// Attested items with a fresh statement, of all attested items.
+    pub statements_written: u32,
+    pub statements: u32,
+    /// Automatic items that pass (or only warn), of all automatic items.
+    pub checks_ready: u32,
+    pub checks: u32,
     /// Since the last completed snapshot (empty when there is none).
     pub changes: Vec<ChangeView>,
     pub snapshots: Vec<SnapshotView>,

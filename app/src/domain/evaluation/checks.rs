@@ -22,6 +22,8 @@ const QUEUE_FAIL_HOURS: i64 = 24;
 /// A statement on record for one item.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attested {
+    /// The attestation's row, whose audit entries are its evidence.
+    pub id: String,
     pub statement: String,
     pub by: String,
     pub at: time::OffsetDateTime,
@@ -133,15 +135,20 @@ fn facts_of(p: &PersonaFacts) -> Vec<GrantFact> {
     p.grants.iter().map(|g| g.fact.clone()).collect()
 }
 
-fn grants_on<'a>(p: &'a PersonaFacts, keys: &'a [&str]) -> impl Iterator<Item = &'a str> + 'a {
+/// Built-in surfaces the persona may use at its current stage.
+fn active_builtins(p: &PersonaFacts) -> impl Iterator<Item = &str> {
     p.grants
         .iter()
-        .filter(|g| g.fact.exposes)
+        .filter(|g| g.fact.exposes && g.fact.min_stage <= p.stage)
         .filter_map(|g| g.builtin.as_deref())
-        .filter(move |k| keys.contains(k))
 }
 
-/// What each kind of continuity needs granted, and whether the persona has it.
+fn grants_on<'a>(p: &'a PersonaFacts, keys: &'a [&str]) -> impl Iterator<Item = &'a str> + 'a {
+    active_builtins(p).filter(move |k| keys.contains(k))
+}
+
+/// What each kind of continuity needs granted (active at the persona's stage), and
+/// whether the persona has it.
 pub fn continuity_backed(p: &PersonaFacts, kind: Continuity) -> bool {
     match kind {
         Continuity::Memory => grants_on(p, &["kv_datastore", "document_library"])
@@ -152,12 +159,7 @@ pub fn continuity_backed(p: &PersonaFacts, kind: Continuity) -> bool {
             .is_some(),
         Continuity::FollowUps => grants_on(p, &["agenda"]).next().is_some(),
         Continuity::Identity => {
-            let mut surfaces: Vec<&str> = p
-                .grants
-                .iter()
-                .filter(|g| g.fact.exposes)
-                .filter_map(|g| g.builtin.as_deref())
-                .collect();
+            let mut surfaces: Vec<&str> = active_builtins(p).collect();
             surfaces.sort_unstable();
             surfaces.dedup();
             surfaces.len() >= 2
@@ -271,16 +273,16 @@ fn automatic(item: &Item, facts: &SpaceFacts, at: time::OffsetDateTime) -> Found
         "control.switches" => {
             let stopped: Vec<&PersonaFacts> =
                 facts.personas.iter().filter(|p| p.switch.engaged).collect();
-            if let Some(broad) = &facts.broad_switch {
-                warn(format!("{broad}."), switches())
+            if let Some(engaged) = &facts.engaged_switch {
+                fail(format!("{engaged}."), switches())
             } else if !stopped.is_empty() {
-                warn(
+                fail(
                     format!("Stopped by their own switch now: {}.", names(&stopped)),
                     switches(),
                 )
             } else {
                 pass(
-                    "Switches exist for the tenant, the space, each app, persona and capability; none is engaged.",
+                    "No kill-switch covering them is engaged (tenant, space, apps, capabilities, personas).",
                     switches(),
                 )
             }
@@ -527,7 +529,10 @@ pub fn run(
                         } else {
                             format!("Attested by {}.", a.by)
                         },
-                        evidence: None,
+                        evidence: link(
+                            format!("/audit?entity_id={}", a.id),
+                            "Audit entry of the statement",
+                        ),
                         attestation: Some(AttestedView {
                             statement: a.statement.clone(),
                             by: a.by.clone(),

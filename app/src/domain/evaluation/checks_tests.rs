@@ -56,7 +56,7 @@ fn ready() -> SpaceFacts {
         enabled_builtins: vec!["Chat".into(), "Agenda".into()],
         external_systems: vec![("Zendesk".into(), 3)],
         limits: (1..=4).map(default_for).collect(),
-        broad_switch: None,
+        engaged_switch: None,
         deciders: 2,
         oldest_waiting: None,
         active_weeks: 4,
@@ -72,6 +72,7 @@ fn all_attested() -> HashMap<String, Attested> {
             (
                 i.key.to_string(),
                 Attested {
+                    id: format!("att-{}", i.key),
                     statement: "We checked this with the support lead.".into(),
                     by: "Eve".into(),
                     at: at() - time::Duration::days(1),
@@ -173,7 +174,7 @@ fn each_automatic_check_fails_on_its_own_fact() {
         (
             "control.switches",
             |f| p(f).switch.engaged = true,
-            ItemStatus::Warning,
+            ItemStatus::Fail,
         ),
         (
             "control.on_call",
@@ -290,6 +291,25 @@ fn warnings_do_not_hold_a_level_back_and_the_queue_warns_before_it_fails() {
         .push(grant("crm", false, Access::Read, &["staging"], 1));
     assert_eq!(status(&facts, "launch.native_first"), ItemStatus::Warning);
     assert_eq!(level(&run(&facts, &all_attested(), at())), 4);
+}
+
+#[test]
+fn an_engaged_switch_anywhere_above_the_persona_fails_control() {
+    let mut facts = ready();
+    facts.engaged_switch = Some("The app kill-switch is engaged: bad release".into());
+    assert_eq!(status(&facts, "control.switches"), ItemStatus::Fail);
+    assert_eq!(level(&run(&facts, &all_attested(), at())), 0);
+}
+
+#[test]
+fn continuity_counts_only_capabilities_active_at_the_current_stage() {
+    let mut facts = ready();
+    for g in &mut p(&mut facts).grants {
+        if g.fact.capability_key == "kv_datastore" {
+            g.fact.min_stage = 4;
+        }
+    }
+    assert_eq!(status(&facts, "continuity.backed"), ItemStatus::Fail);
 }
 
 #[test]

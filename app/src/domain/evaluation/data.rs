@@ -56,8 +56,8 @@ pub struct SpaceFacts {
     /// Enabled external systems and how many actions each lists.
     pub external_systems: Vec<(String, usize)>,
     pub limits: Vec<Limits>,
-    /// A tenant- or space-wide switch engaged now, described.
-    pub broad_switch: Option<String>,
+    /// A tenant, space, app or capability switch engaged now, described.
+    pub engaged_switch: Option<String>,
     /// People who may decide reviews (owners, admins, reviewers; not disabled).
     pub deciders: u32,
     pub oldest_waiting: Option<time::OffsetDateTime>,
@@ -197,9 +197,9 @@ pub async fn load(
         .filter(|s| s.scope == "persona")
         .map(|s| (s.scope_id.as_str(), s))
         .collect();
-    let broad_switch = switches
+    let engaged_switch = switches
         .iter()
-        .find(|s| s.engaged && matches!(s.scope.as_str(), "tenant" | "space"))
+        .find(|s| s.engaged && s.scope != "persona")
         .map(|s| format!("The {} kill-switch is engaged: {}", s.scope, s.reason));
 
     let mut enabled_builtins: Vec<String> = Vec::new();
@@ -220,7 +220,7 @@ pub async fn load(
         enabled_builtins,
         external_systems,
         limits: limits::load(db, &space.id).await?,
-        broad_switch,
+        engaged_switch,
         deciders: u32::try_from(deciders).unwrap_or(u32::MAX),
         oldest_waiting,
         active_weeks,
@@ -284,6 +284,34 @@ async fn oldest_waiting(
         .one(db)
         .await?;
     Ok([promotion, release, action].into_iter().flatten().min())
+}
+
+/// For each persona of the space with runtime decisions in the last four weeks, in how
+/// many of those weeks: one query a week, of distinct persona ids.
+pub async fn active_weeks_by_persona(
+    db: &impl ConnectionTrait,
+    space_id: &str,
+    at: time::OffsetDateTime,
+) -> Result<HashMap<String, u8>, AppError> {
+    let mut weeks: HashMap<String, u8> = HashMap::new();
+    for week in 0..4 {
+        let end = at - time::Duration::weeks(week);
+        let start = end - time::Duration::weeks(1);
+        for persona_id in decision::Entity::find()
+            .select_only()
+            .column(decision::Column::PersonaId)
+            .distinct()
+            .filter(decision::Column::SpaceId.eq(space_id))
+            .filter(decision::Column::DecidedAt.gt(start))
+            .filter(decision::Column::DecidedAt.lte(end))
+            .into_tuple::<String>()
+            .all(db)
+            .await?
+        {
+            *weeks.entry(persona_id).or_default() += 1;
+        }
+    }
+    Ok(weeks)
 }
 
 /// How many of the last four weeks saw a runtime decision: one indexed probe a week.

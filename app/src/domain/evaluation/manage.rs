@@ -1,6 +1,7 @@
 //! Starting an evaluation, walking it (the step it stands on), attesting items and
 //! completing it (each completion stores a snapshot of the report). Every change is
-//! authorized here with `Action::Evaluate` and audited.
+//! authorized here with `Action::Evaluate`; every change but the remembered step (a
+//! bookmark, written as the evaluator moves) is audited.
 
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
@@ -234,23 +235,23 @@ pub async fn view(ctx: &Ctx, actor: &Actor, id: &EvaluationId) -> Result<Evaluat
     )
     .await?;
     let name = |id: &str| names.get(id).cloned().unwrap_or_else(|| id.to_string());
-    let items = assessed.checked.iter();
-    let total = u32::try_from(items.len()).unwrap_or(u32::MAX);
-    let answered = u32::try_from(
-        assessed
-            .checked
-            .iter()
-            .filter(|c| c.item.kind == Kind::Automatic || c.attestation.is_some())
-            .count(),
-    )
-    .unwrap_or(0);
+    let count = |f: &dyn Fn(&super::checks::Checked) -> bool| {
+        u32::try_from(assessed.checked.iter().filter(|c| f(c)).count()).unwrap_or(0)
+    };
+    let statements = count(&|c| c.item.kind == Kind::Attested);
+    let written =
+        count(&|c| c.item.kind == Kind::Attested && c.status == crate::types::ItemStatus::Pass);
+    let checks = count(&|c| c.item.kind == Kind::Automatic);
+    let checks_ready = count(&|c| c.item.kind == Kind::Automatic && c.status.counts());
     Ok(EvaluationView {
         can_edit: may(actor, &access, &e.tenant_id, &e.space_id, Action::Evaluate),
         space_id: e.space_id.clone(),
         persona_id: e.persona_id.clone(),
         step: u8::try_from(e.step).unwrap_or(1).clamp(1, LAST_STEP),
-        answered,
-        total,
+        statements_written: written,
+        statements,
+        checks_ready,
+        checks,
         changes,
         snapshots: snapshots
             .iter()

@@ -1,7 +1,9 @@
 //! The readiness level as a promotion gate: for each persona, the evaluation that
-//! covers it (one focused on it, else the newest of its whole space), checked against
-//! that persona's live data with that evaluation's attestations. Set-based, so the
-//! rollout board checks every persona of a space in a fixed number of queries.
+//! covers it — among those completed at least once, one focused on it, else the most
+//! recently completed of its whole space — checked now against that persona's live data
+//! with that evaluation's attestations. Only completed evaluations count, so starting a
+//! new, empty one cannot block anybody's promotion. Set-based: the rollout board checks
+//! every persona of a space in a fixed number of queries.
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
@@ -28,7 +30,8 @@ pub async fn for_personas(
 ) -> Result<HashMap<String, Readiness>, AppError> {
     let evaluations = evaluation::Entity::find()
         .filter(evaluation::Column::SpaceId.eq(space_id))
-        .order_by_desc(evaluation::Column::UpdatedAt)
+        .filter(evaluation::Column::CompletedAt.is_not_null())
+        .order_by_desc(evaluation::Column::CompletedAt)
         .all(db)
         .await?;
     if evaluations.is_empty() || personas.is_empty() {
@@ -60,18 +63,20 @@ pub async fn for_personas(
     ids.sort();
     ids.dedup();
     let attested = attestations(db, &ids).await?;
-    // Activity is measured over each evaluation's own scope (its persona, or the space).
-    let mut weeks: HashMap<&str, u8> = HashMap::new();
-    for (_, e) in &picked {
-        if !weeks.contains_key(e.id.as_str()) {
-            let n = if e.persona_id.as_deref() == only {
-                facts.active_weeks
-            } else {
-                data::active_weeks(db, space_id, e.persona_id.as_deref(), at).await?
-            };
-            weeks.insert(e.id.as_str(), n);
-        }
-    }
+    // Activity is measured over each evaluation's own scope (its persona, or the space):
+    // the facts hold it for `only`; the other scope costs four more queries, once.
+    let focused = picked.iter().any(|(_, e)| e.persona_id.is_some());
+    let whole = picked.iter().any(|(_, e)| e.persona_id.is_none());
+    let space_weeks = match only {
+        None => facts.active_weeks,
+        Some(_) if whole => data::active_weeks(db, space_id, None, at).await?,
+        Some(_) => 0,
+    };
+    let persona_weeks = match only {
+        Some(id) => HashMap::from([(id.to_string(), facts.active_weeks)]),
+        None if focused => data::active_weeks_by_persona(db, space_id, at).await?,
+        None => HashMap::new(),
+    };
     let mut by_id: HashMap<String, data::PersonaFacts> = std::mem::take(&mut facts.personas)
         .into_iter()
         .map(|p| (p.id.clone(), p))
@@ -84,7 +89,10 @@ pub async fn for_personas(
         };
         let scoped = SpaceFacts {
             personas: vec![one],
-            active_weeks: weeks.get(e.id.as_str()).copied().unwrap_or(0),
+            active_weeks: match e.persona_id {
+                Some(_) => persona_weeks.get(&p.id).copied().unwrap_or(0),
+                None => space_weeks,
+            },
             ..facts.clone()
         };
         let checked = checks::run(&scoped, attested.get(&e.id).unwrap_or(&empty), at);

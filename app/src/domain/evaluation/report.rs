@@ -46,6 +46,7 @@ pub async fn attestations(
         out.entry(r.evaluation_id).or_default().insert(
             r.item_key,
             Attested {
+                id: r.id,
                 statement: r.statement,
                 by,
                 at: r.attested_at,

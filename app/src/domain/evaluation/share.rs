@@ -122,5 +122,11 @@ pub async fn open(ctx: &Ctx, secret: &str) -> Result<ReportView, AppError> {
         .one(&ctx.db)
         .await?
         .ok_or(AppError::NotFound)?;
-    Ok(assess(&ctx.db, &e, at).await?.report)
+    let mut report = assess(&ctx.db, &e, at).await?.report;
+    // The evidence pages are the console's: a reader without an account cannot open them,
+    // and their addresses (and a click's Referer, which would carry this link) stay home.
+    for item in report.questions.iter_mut().flat_map(|q| q.items.iter_mut()) {
+        item.evidence = None;
+    }
+    Ok(report)
 }

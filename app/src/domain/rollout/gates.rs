@@ -144,7 +144,7 @@ pub fn evaluate(facts: &Facts, target: &Limits, at: time::OffsetDateTime) -> Vec
             "The buyer evaluation's readiness level allows this stage",
             false,
             format!(
-                "No evaluation covers this persona yet: start one on the Evaluation page (stage {needed} needs level {needed})."
+                "No completed evaluation covers this persona yet: complete one on the Evaluation page (stage {needed} needs level {needed})."
             ),
         ),
     });
@@ -380,7 +380,7 @@ mod tests {
         );
         f.readiness = None;
         let gates = evaluate(&f, &default_for(2), at());
-        assert!(failing(&gates).contains("No evaluation covers this persona"));
+        assert!(failing(&gates).contains("No completed evaluation covers this persona"));
     }
 
     #[test]

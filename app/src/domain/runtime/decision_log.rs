@@ -11,8 +11,9 @@ use crate::AppError;
 use crate::domain::entities::decision;
 
 pub const FLUSH_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
-/// Rows per INSERT: well under both databases' bind-parameter limits.
-const CHUNK: usize = 200;
+/// Rows per INSERT: well under both databases' bind-parameter limits, and small enough
+/// that building one statement never holds up the requests sharing the core for long.
+const CHUNK: usize = 50;
 /// Past this many unwritten decisions (the database is down), the oldest are dropped
 /// and counted, rather than memory growing without bound.
 const MAX_PENDING: usize = 200_000;
@@ -92,6 +93,8 @@ impl DecisionLog {
                 decision::Entity::insert_many(chunk.to_vec())
                     .exec_without_returning(&txn)
                     .await?;
+                // Let waiting requests run between statements.
+                tokio::task::yield_now().await;
             }
             txn.commit().await
         }

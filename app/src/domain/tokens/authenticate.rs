@@ -1,7 +1,9 @@
 //! What the runtime API does with `Authorization: Bearer …` on every request.
 
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use std::sync::Arc;
 
+use super::cache::Cached;
 use super::format::{check, hash};
 use super::{scopes_from_db, status};
 use crate::AppError;
@@ -50,19 +52,42 @@ impl RuntimeToken {
 }
 
 /// Checks the format and checksum first (no database work for garbage), then looks the
-/// hash up; revoked and expired tokens fail on their next request. Every failure is the
-/// same `Unauthenticated`, so a client learns nothing about which tokens exist.
-pub async fn authenticate(ctx: &Ctx, raw: &str) -> Result<RuntimeToken, AppError> {
+/// hash up (or finds it checked recently, see `cache`); revoked and expired tokens fail
+/// on their next request. Every failure is the same `Unauthenticated`, so a client
+/// learns nothing about which tokens exist.
+pub async fn authenticate(ctx: &Ctx, raw: &str) -> Result<Arc<RuntimeToken>, AppError> {
     if let Err(reason) = check(raw) {
         tracing::debug!(%reason, "runtime token refused before lookup");
         return Err(AppError::Unauthenticated);
     }
     let key = hash(raw);
     let at = now();
-    if let Some(known) = ctx.runtime.tokens.get(&key, at) {
-        ctx.last_used.touch(known.id.as_str(), at);
-        return Ok(known);
+    match ctx.runtime.tokens.get(&key, at) {
+        Cached::Fresh(known) => {
+            ctx.last_used.touch(known.id.as_str(), at);
+            Ok(known)
+        }
+        Cached::Recheck(known) => {
+            ctx.last_used.touch(known.id.as_str(), at);
+            let ctx = ctx.clone();
+            tokio::spawn(async move {
+                // Gone or failing: forget it, so the next request asks the database.
+                if lookup(&ctx, key.clone(), now()).await.is_err() {
+                    ctx.runtime.tokens.forget_hash(&key);
+                }
+            });
+            Ok(known)
+        }
+        Cached::Miss => lookup(ctx, key, at).await,
     }
+}
+
+/// The database's answer for a token hash, cached when it passes.
+async fn lookup(
+    ctx: &Ctx,
+    key: String,
+    at: time::OffsetDateTime,
+) -> Result<Arc<RuntimeToken>, AppError> {
     let token = runtime_token::Entity::find()
         .filter(runtime_token::Column::SecretHash.eq(key.as_str()))
         .one(&ctx.db)
@@ -77,7 +102,7 @@ pub async fn authenticate(ctx: &Ctx, raw: &str) -> Result<RuntimeToken, AppError
         return Err(AppError::Unauthenticated);
     }
     ctx.last_used.touch(&token.id, at);
-    let passed = RuntimeToken {
+    let passed = Arc::new(RuntimeToken {
         id: TokenId::from_db(token.id),
         tenant_id: TenantId::from_db(token.tenant_id),
         space_id: SpaceId::from_db(token.space_id),
@@ -85,7 +110,7 @@ pub async fn authenticate(ctx: &Ctx, raw: &str) -> Result<RuntimeToken, AppError
         persona_id: token.persona_id.map(PersonaId::from_db),
         scopes: scopes_from_db(&token.scopes),
         expires_at: token.expires_at,
-    };
+    });
     ctx.runtime.tokens.put(key, passed.clone());
     Ok(passed)
 }

@@ -63,10 +63,11 @@ pub fn ItemCard(
     evaluation_id: String,
     can_edit: bool,
     saved: RwSignal<usize>,
+    notice: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let key = item.key.clone();
     let form = (can_edit && !item.automatic).then(|| {
-        view! { <AttestForm item_key=key.clone() title=item.title.clone() current=item.attestation.as_ref().map(|a| a.statement.clone()).unwrap_or_default() evaluation_id saved /> }
+        view! { <AttestForm item_key=key.clone() title=item.title.clone() current=item.attestation.as_ref().map(|a| a.statement.clone()).unwrap_or_default() evaluation_id saved notice /> }
     });
     view! {
         <li class=format!("item item-{}", item.status.as_str())>
@@ -85,12 +86,15 @@ fn AttestForm(
     current: String,
     evaluation_id: String,
     saved: RwSignal<usize>,
+    notice: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let attest = ServerAction::<AttestItem>::new();
     let shown = attest.value();
     let pending = Memo::new(move |_| attest.pending().get());
+    let said = format!("✓ Attested “{title}” in your name.");
     Effect::new(move |_| {
         if shown.with(|v| matches!(v, Some(Ok(())))) {
+            notice.set(Some(said.clone()));
             saved.update(|n| *n += 1);
         }
     });
@@ -132,8 +136,6 @@ fn AttestForm(
                 <span class="form-status" aria-live="polite">
                     {move || if pending.get() {
                         view! { <span class="loading"><span class="spinner" aria-hidden="true"></span>"Saving…"</span> }.into_any()
-                    } else if shown.with(|v| matches!(v, Some(Ok(())))) {
-                        view! { <span class="ok">"✓ Attested in your name."</span> }.into_any()
                     } else if let Some(message) = other_error() {
                         view! { <span class="error-text" role="alert">{message}</span> }.into_any()
                     } else {

@@ -94,7 +94,7 @@ fn EvaluationsBody(
                 <p class="muted">"Evaluate a whole space, or one persona in it. Levels for one persona are what its promotions are gated on."</p>
                 <ActionForm action=start attr:class="stack">
                     <label for="ev-target">"What to evaluate"</label>
-                    <select id="ev-target" name="target" aria-invalid=invalid(shown, "target") aria-describedby="ev-target-error">
+                    <select id="ev-target" name="target" aria-invalid=invalid(shown, "target") aria-describedby="ev-target-error ev-persona-error">
                         {targets.into_iter().map(|t| {
                             let space_id = t.space_id.clone();
                             view! {

@@ -71,13 +71,20 @@ pub fn ReportBody(report: ReportView) -> impl IntoView {
 /// Print, for browsers with JavaScript; otherwise the browser's own Print does the same.
 #[component]
 fn PrintButton() -> impl IntoView {
+    // Shown once the page runs in the browser: before that it could not print.
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
     let print = move |_| {
         #[cfg(feature = "hydrate")]
         if let Some(window) = web_sys::window() {
             let _ = window.print();
         }
     };
-    view! { <button type="button" class="button-secondary" on:click=print>"Print"</button> }
+    view! {
+        {move || hydrated.get().then(|| view! {
+            <button type="button" class="button-secondary" on:click=print>"Print"</button>
+        })}
+    }
 }
 
 #[component]
@@ -101,14 +108,14 @@ pub fn EvaluationReportPage() -> impl IntoView {
         },
     );
     view! {
-        <Suspense fallback=|| view! { <Loading what="the report" /> }>
+        <Transition fallback=|| view! { <Loading what="the report" /> }>
             {move || Suspend::new(async move {
                 match evaluation.await {
                     Ok(view) => view! { <MemberReport view share revoke /> }.into_any(),
                     Err(error) => view! { <Title text="Report" /><h1>"Report"</h1><ErrorNotice error /> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 

@@ -34,7 +34,15 @@ pub fn EvaluationPage() -> impl IntoView {
             .filter(|s| (1..=SUMMARY).contains(s))
     };
     let saved = RwSignal::new(0usize);
+    // Said once, outside the part that reloads, so a screen reader hears it.
+    let notice = RwSignal::new(None::<String>);
+    // The step the heading last took focus for (`None`: the page just loaded).
+    let focused = StoredValue::new(None::<u8>);
     let complete = ServerAction::<CompleteEvaluation>::new();
+    Effect::new(move |_| {
+        step();
+        notice.set(None);
+    });
     let evaluation = Resource::new(
         move || (id(), step(), saved.get() + complete.version().get()),
         |(id, step, _)| async move {
@@ -45,14 +53,16 @@ pub fn EvaluationPage() -> impl IntoView {
         },
     );
     view! {
-        <Suspense fallback=|| view! { <Loading what="the evaluation" /> }>
+        <p class="page-notice" role="status" aria-live="polite">{move || notice.get()}</p>
+        // A transition keeps the page on screen while the next step or a save loads.
+        <Transition fallback=|| view! { <Loading what="the evaluation" /> }>
             {move || Suspend::new(async move {
                 match evaluation.await {
-                    Ok(view) => view! { <Stepper view saved complete /> }.into_any(),
+                    Ok(view) => view! { <Stepper view saved notice focused complete /> }.into_any(),
                     Err(error) => view! { <Title text="Evaluation" /><h1>"Evaluation"</h1><ErrorNotice error /> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 
@@ -65,6 +75,8 @@ fn tally(q: &QuestionView) -> String {
 fn Stepper(
     view: EvaluationView,
     saved: RwSignal<usize>,
+    notice: RwSignal<Option<String>>,
+    focused: StoredValue<Option<u8>>,
     complete: ServerAction<CompleteEvaluation>,
 ) -> impl IntoView {
     let r = &view.report;
@@ -101,6 +113,19 @@ fn Stepper(
             }
         })
         .collect_view();
+    // A step reached through the stepper moves focus to its heading, so keyboard and
+    // screen-reader users start reading there; a first load or a save does not.
+    let heading = NodeRef::<leptos::html::H2>::new();
+    Effect::new(move |_| {
+        let Some(h2) = heading.get() else {
+            return;
+        };
+        let before = focused.get_value();
+        focused.set_value(Some(step));
+        if before.is_some_and(|b| b != step) {
+            let _ = h2.focus();
+        }
+    });
     let body = if step < SUMMARY {
         let q = view
             .report
@@ -110,13 +135,13 @@ fn Stepper(
             .cloned();
         match q {
             Some(q) => {
-                view! { <Question q evaluation_id=id.clone() can_edit=view.can_edit saved /> }
+                view! { <Question q evaluation_id=id.clone() can_edit=view.can_edit saved notice heading /> }
                     .into_any()
             }
             None => ().into_any(),
         }
     } else {
-        view! { <Summary view=view.clone() complete /> }.into_any()
+        view! { <Summary view=view.clone() complete heading /> }.into_any()
     };
     let prev = (step > 1).then(|| view! { <a class="button-secondary step-link" href=href(step - 1) rel="prev">"← Back"</a> });
     let next_label = if step + 1 == SUMMARY {
@@ -144,8 +169,9 @@ fn Stepper(
         </div>
         <p class="muted">{format!("{scope} · {state} · ")}<a href=format!("/evaluations/{id}/report")>"Open the report"</a></p>
         <div class="progress-line">
-            <label for="eval-progress">{format!("{} of {} items answered", view.answered, view.total)}</label>
-            <progress id="eval-progress" max=view.total value=view.answered></progress>
+            <label for="eval-progress">{format!("Statements: {} of {} written", view.statements_written, view.statements)}</label>
+            <progress id="eval-progress" max=view.statements value=view.statements_written></progress>
+            <span class="muted">{format!("Checks: {} of {} ready", view.checks_ready, view.checks)}</span>
         </div>
         <nav class="stepper" aria-label="Evaluation steps">
             <ol>{steps}</ol>
@@ -162,8 +188,10 @@ fn Question(
     evaluation_id: String,
     can_edit: bool,
     saved: RwSignal<usize>,
+    notice: RwSignal<Option<String>>,
+    heading: NodeRef<leptos::html::H2>,
 ) -> impl IntoView {
-    let heading = if q.number <= 5 {
+    let title = if q.number <= 5 {
         format!("Question {} of 5: {}", q.number, q.asks)
     } else {
         format!("Launch steps: {}", q.asks)
@@ -171,10 +199,10 @@ fn Question(
     view! {
         <section class="card question" aria-labelledby="question-title">
             <p class="muted small">{q.title.clone()}</p>
-            <h2 id="question-title">{heading}</h2>
+            <h2 id="question-title" tabindex="-1" node_ref=heading>{title}</h2>
             <ul class="items" aria-label="Items">
                 {q.items.into_iter().map(|item| view! {
-                    <ItemCard item evaluation_id=evaluation_id.clone() can_edit saved />
+                    <ItemCard item evaluation_id=evaluation_id.clone() can_edit saved notice />
                 }).collect_view()}
             </ul>
         </section>
@@ -183,7 +211,11 @@ fn Question(
 }
 
 #[component]
-fn Summary(view: EvaluationView, complete: ServerAction<CompleteEvaluation>) -> impl IntoView {
+fn Summary(
+    view: EvaluationView,
+    complete: ServerAction<CompleteEvaluation>,
+    heading: NodeRef<leptos::html::H2>,
+) -> impl IntoView {
     let r = view.report.clone();
     let shown = complete.value();
     let pending = Memo::new(move |_| complete.pending().get());
@@ -213,7 +245,7 @@ fn Summary(view: EvaluationView, complete: ServerAction<CompleteEvaluation>) -> 
         .count();
     view! {
         <section class="card question" aria-labelledby="question-title">
-            <h2 id="question-title">"Summary"</h2>
+            <h2 id="question-title" tabindex="-1" node_ref=heading>"Summary"</h2>
             <p class="lead">"This deployment is at "<LevelBadge level=r.level />"."</p>
             <p class="muted">{format!("{failing} item(s) fail; levels count only when every item of that level and the ones below it is ready.")}</p>
             {blockers}
