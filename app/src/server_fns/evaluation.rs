@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::AppError;
 use crate::types::{
-    EvaluationId, EvaluationView, EvaluationsPageView, NewShareView, ReportView, ShareId, SpaceId,
+    EvaluationId, EvaluationView, EvaluationsPageView, NewShareView, ReportView, ShareId,
 };
 
 #[server(endpoint = "get_evaluations")]
@@ -22,6 +22,7 @@ pub async fn start_evaluation(
     #[server(default)] title: String,
 ) -> Result<EvaluationId, AppError> {
     use super::context::{redirect_to, serve};
+    use crate::types::SpaceId;
     let result = serve(async |ctx, actor| {
         let (space, persona) = target.split_once('/').unwrap_or((target.as_str(), ""));
         let space: SpaceId = space

@@ -104,7 +104,7 @@ fn every(
     let failing: Vec<&PersonaFacts> = facts.personas.iter().filter(|p| !ok(p)).collect();
     match failing.first() {
         None => pass(
-            passed.to_string(),
+            format!("{passed}."),
             link(
                 persona_or_space(facts),
                 if facts.personas.len() == 1 {
@@ -353,7 +353,10 @@ fn automatic(item: &Item, facts: &SpaceFacts, at: time::OffsetDateTime) -> Found
                     .filter_map(|p| p.switch.last_drill_ms)
                     .max()
                     .unwrap_or(0);
-                found.detail = format!("{} (slowest: {slowest} ms).", found.detail);
+                found.detail = format!(
+                    "{} (slowest: {slowest} ms).",
+                    found.detail.trim_end_matches('.')
+                );
             }
             found.evidence = switches();
             found
@@ -527,7 +530,7 @@ pub fn run(
                                 "Attested more than {STALE_DAYS} days ago: read it again and attest anew."
                             )
                         } else {
-                            format!("Attested by {}.", a.by)
+                            "A statement is on record.".to_string()
                         },
                         evidence: link(
                             format!("/audit?entity_id={}", a.id),
