@@ -149,8 +149,9 @@ async fn seed(ctx: &Ctx, tenant: &str, owner: &str, personas: usize) -> (space::
         created_at: Set(now),
         updated_at: Set(now),
         step: Set(1),
-        state: Set("in_progress".into()),
-        completed_at: Set(None),
+        // Completed once: only completed evaluations feed the promotion gate.
+        state: Set("completed".into()),
+        completed_at: Set(Some(now)),
     })
     .exec(&txn)
     .await
