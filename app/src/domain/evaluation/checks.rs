@@ -10,7 +10,7 @@ use super::data::{PersonaFacts, SpaceFacts};
 use crate::domain::rfc3339;
 use crate::domain::rollout::exposure::{self, GrantFact};
 use crate::domain::rollout::gates::DRILL_DAYS;
-use crate::domain::rollout::limits;
+use crate::domain::rollout::limits::{self, Limits};
 use crate::types::{Access, AttestedView, Continuity, ItemStatus, LinkView};
 
 /// The longest a drill may take to reach every runtime.
@@ -131,8 +131,19 @@ fn persona_or_space(facts: &SpaceFacts) -> String {
     }
 }
 
-fn facts_of(p: &PersonaFacts) -> Vec<GrantFact> {
-    p.grants.iter().map(|g| g.fact.clone()).collect()
+/// The persona's grants as the stage rules see them, without copying them.
+fn facts_of(p: &PersonaFacts) -> impl Iterator<Item = &GrantFact> + Clone {
+    p.grants.iter().map(|g| &g.fact)
+}
+
+/// Each stage's limits (index 0 is stage 1), looked up once per check rather than once
+/// per persona.
+fn limits_by_stage(facts: &SpaceFacts) -> [Limits; 4] {
+    [1, 2, 3, 4].map(|stage| limits::of(&facts.limits, stage))
+}
+
+fn at_stage(all: &[Limits; 4], stage: u8) -> &Limits {
+    &all[usize::from(stage.clamp(1, 4)) - 1]
 }
 
 /// Built-in surfaces the persona may use at its current stage.
@@ -228,12 +239,15 @@ fn automatic(item: &Item, facts: &SpaceFacts, at: time::OffsetDateTime) -> Found
             "No external write or approval-gated action reaches production at the pilot stage",
             "An external write reaches production from the pilot stage for",
         ),
-        "rollout.within_limits" => every(
-            facts,
-            |p| exposure::problems(&facts_of(p), &limits::of(&facts.limits, p.stage)).is_empty(),
-            "Every persona's active grants fit its stage's limits",
-            "Active grants break the current stage's limits for",
-        ),
+        "rollout.within_limits" => {
+            let stages = limits_by_stage(facts);
+            every(
+                facts,
+                |p| exposure::problems(facts_of(p), at_stage(&stages, p.stage)).is_empty(),
+                "Every persona's active grants fit its stage's limits",
+                "Active grants break the current stage's limits for",
+            )
+        }
         "rollout.audience_capped" => {
             let uncapped: Vec<String> = facts
                 .limits
@@ -251,16 +265,19 @@ fn automatic(item: &Item, facts: &SpaceFacts, at: time::OffsetDateTime) -> Found
                 )
             }
         }
-        "rollout.next_fits" => every(
-            facts,
-            |p| {
-                p.stage >= 4
-                    || exposure::problems(&facts_of(p), &limits::of(&facts.limits, p.stage + 1))
-                        .is_empty()
-            },
-            "Each next promotion would stay within its stage's limits",
-            "The next promotion would break its stage's limits for",
-        ),
+        "rollout.next_fits" => {
+            let stages = limits_by_stage(facts);
+            every(
+                facts,
+                |p| {
+                    p.stage >= 4
+                        || exposure::problems(facts_of(p), at_stage(&stages, p.stage + 1))
+                            .is_empty()
+                },
+                "Each next promotion would stay within its stage's limits",
+                "The next promotion would break its stage's limits for",
+            )
+        }
         "rollout.deep_approvals" => {
             let needed = limits::of(&facts.limits, 4).approvals_required;
             let stages = link(format!("/spaces/{space}"), "Rollout stages of the space");

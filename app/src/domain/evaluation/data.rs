@@ -66,6 +66,21 @@ pub struct SpaceFacts {
     pub personas: Vec<PersonaFacts>,
 }
 
+/// id, name, stage, role description, on-call user, continuity.
+type PersonaRow = (String, String, i16, String, Option<String>, String);
+/// persona, capability, action, access, environments (JSON), minimum stage.
+type GrantTuple = (String, String, String, String, String, i16);
+/// id, scope, scope id, engaged, reason, last drill at, last drill duration.
+type SwitchRow = (
+    String,
+    String,
+    String,
+    bool,
+    String,
+    Option<time::OffsetDateTime>,
+    Option<i64>,
+);
+
 /// Loads the facts of a space, about all its personas or only `only` (an evaluation
 /// focused on one persona; the activity then counts that persona's decisions).
 pub async fn load(
@@ -74,13 +89,25 @@ pub async fn load(
     only: Option<&str>,
     at: time::OffsetDateTime,
 ) -> Result<SpaceFacts, AppError> {
-    let mut personas =
-        persona::Entity::find().filter(persona::Column::SpaceId.eq(space.id.as_str()));
+    // Only the columns the checks read: decoding whole rows (timestamps, versions) of
+    // thousands of grants was most of an evaluation's time.
+    let mut personas = persona::Entity::find()
+        .select_only()
+        .columns([
+            persona::Column::Id,
+            persona::Column::Name,
+            persona::Column::Stage,
+            persona::Column::RoleDescription,
+            persona::Column::OnCallUserId,
+            persona::Column::Continuity,
+        ])
+        .filter(persona::Column::SpaceId.eq(space.id.as_str()));
     if let Some(id) = only {
         personas = personas.filter(persona::Column::Id.eq(id));
     }
-    let personas = personas
+    let personas: Vec<PersonaRow> = personas
         .order_by_asc(persona::Column::NameFolded)
+        .into_tuple()
         .all(db)
         .await?;
     let mut in_space = Query::select()
@@ -110,17 +137,38 @@ pub async fn load(
         )
         .all(db)
         .await?;
-    let grants = grant::Entity::find()
+    let grants: Vec<GrantTuple> = grant::Entity::find()
+        .select_only()
+        .columns([
+            grant::Column::PersonaId,
+            grant::Column::CapabilityId,
+            grant::Column::ActionName,
+            grant::Column::Access,
+            grant::Column::Environments,
+            grant::Column::MinStage,
+        ])
         .filter(grant::Column::PersonaId.in_subquery(in_space))
+        .into_tuple()
         .all(db)
         .await?;
-    let switches = kill_switch::Entity::find()
+    let switches: Vec<SwitchRow> = kill_switch::Entity::find()
+        .select_only()
+        .columns([
+            kill_switch::Column::Id,
+            kill_switch::Column::Scope,
+            kill_switch::Column::ScopeId,
+            kill_switch::Column::Engaged,
+            kill_switch::Column::Reason,
+            kill_switch::Column::LastDrillAt,
+            kill_switch::Column::LastDrillMs,
+        ])
         .filter(kill_switch::Column::TenantId.eq(space.tenant_id.as_str()))
         .filter(
             sea_orm::Condition::any()
                 .add(kill_switch::Column::SpaceId.eq(space.id.as_str()))
                 .add(kill_switch::Column::Scope.eq("tenant")),
         )
+        .into_tuple()
         .all(db)
         .await?;
     let triggered: BTreeSet<String> = switch_trigger::Entity::find()
@@ -157,9 +205,11 @@ pub async fn load(
             .or_default()
             .push(a);
     }
+    // Grants repeat a handful of environment lists: parse each distinct one once.
+    let mut parsed: HashMap<String, Vec<String>> = HashMap::new();
     let mut grants_of: HashMap<String, Vec<GrantRow>> = HashMap::new();
-    for g in grants {
-        let Some(cap) = capabilities.get(&g.capability_id) else {
+    for (persona_id, capability_id, action_name, access, environments, min_stage) in grants {
+        let Some(cap) = capabilities.get(&capability_id) else {
             continue;
         };
         let covered = by_capability
@@ -168,39 +218,45 @@ pub async fn load(
             .unwrap_or(&[]);
         let risky = covered
             .iter()
-            .any(|a| (g.action_name.is_empty() || a.name == g.action_name) && is_risky(a));
-        let environments: Vec<String> = serde_json::from_str(&g.environments).unwrap_or_default();
-        let what = if g.action_name.is_empty() {
-            cap.name.clone()
-        } else {
-            format!("{} › {}", cap.name, g.action_name)
+            .any(|a| (action_name.is_empty() || a.name == action_name) && is_risky(a));
+        let environments = match parsed.get(&environments) {
+            Some(list) => list.clone(),
+            None => {
+                let list: Vec<String> = serde_json::from_str(&environments).unwrap_or_default();
+                parsed.insert(environments, list.clone());
+                list
+            }
         };
-        grants_of
-            .entry(g.persona_id.clone())
-            .or_default()
-            .push(GrantRow {
-                fact: GrantFact {
-                    label: format!("{} · {what}", g.access),
-                    capability_key: cap.key.clone(),
-                    external: cap.source == "external",
-                    environments,
-                    min_stage: u8::try_from(g.min_stage).unwrap_or(1),
-                    exposes: g.access != "denied",
-                },
-                builtin: (cap.source == "builtin" && cap.enabled).then(|| cap.key.clone()),
-                access: Access::parse(&g.access).unwrap_or(Access::Denied),
-                risky,
-            });
+        let label = if action_name.is_empty() {
+            format!("{access} · {}", cap.name)
+        } else {
+            format!("{access} · {} › {action_name}", cap.name)
+        };
+        grants_of.entry(persona_id).or_default().push(GrantRow {
+            fact: GrantFact {
+                label,
+                capability_key: cap.key.clone(),
+                external: cap.source == "external",
+                environments,
+                min_stage: u8::try_from(min_stage).unwrap_or(1),
+                exposes: access != "denied",
+            },
+            builtin: (cap.source == "builtin" && cap.enabled).then(|| cap.key.clone()),
+            access: Access::parse(&access).unwrap_or(Access::Denied),
+            risky,
+        });
     }
-    let persona_switch: HashMap<&str, &kill_switch::Model> = switches
+    let persona_switch: HashMap<&str, &SwitchRow> = switches
         .iter()
-        .filter(|s| s.scope == "persona")
-        .map(|s| (s.scope_id.as_str(), s))
+        .filter(|s| s.1 == "persona")
+        .map(|s| (s.2.as_str(), s))
         .collect();
     let engaged_switch = switches
         .iter()
-        .find(|s| s.engaged && s.scope != "persona")
-        .map(|s| format!("The {} kill-switch is engaged: {}", s.scope, s.reason));
+        .find(|(_, scope, _, engaged, ..)| *engaged && scope != "persona")
+        .map(|(_, scope, _, _, reason, ..)| {
+            format!("The {scope} kill-switch is engaged: {reason}")
+        });
 
     let mut enabled_builtins: Vec<String> = Vec::new();
     let mut external_systems: Vec<(String, usize)> = Vec::new();
@@ -226,22 +282,24 @@ pub async fn load(
         active_weeks,
         personas: personas
             .into_iter()
-            .map(|p| {
-                let switch = persona_switch.get(p.id.as_str()).map(|s| SwitchFacts {
-                    engaged: s.engaged,
-                    last_drill_at: s.last_drill_at,
-                    last_drill_ms: s.last_drill_ms,
-                    has_trigger: triggered.contains(&s.id),
-                });
+            .map(|(id, name, stage, role, on_call, continuity)| {
+                let switch = persona_switch.get(id.as_str()).map(
+                    |(switch_id, _, _, engaged, _, drill_at, drill_ms)| SwitchFacts {
+                        engaged: *engaged,
+                        last_drill_at: *drill_at,
+                        last_drill_ms: *drill_ms,
+                        has_trigger: triggered.contains(switch_id),
+                    },
+                );
                 PersonaFacts {
-                    grants: grants_of.remove(&p.id).unwrap_or_default(),
-                    stage: u8::try_from(p.stage).unwrap_or(1),
-                    on_call: p.on_call_user_id.is_some(),
-                    continuity: continuity_from_db(&p.continuity),
+                    grants: grants_of.remove(&id).unwrap_or_default(),
+                    stage: u8::try_from(stage).unwrap_or(1),
+                    on_call: on_call.is_some(),
+                    continuity: continuity_from_db(&continuity),
                     switch: switch.unwrap_or_default(),
-                    role: p.role_description,
-                    name: p.name,
-                    id: p.id,
+                    role,
+                    name,
+                    id,
                 }
             })
             .collect(),

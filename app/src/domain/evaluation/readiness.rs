@@ -9,7 +9,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use std::collections::HashMap;
 
 use super::checks::{self, Attested};
-use super::data::{self, SpaceFacts};
+use super::data;
 use super::report::attestations;
 use crate::AppError;
 use crate::domain::entities::{evaluation, persona, space};
@@ -83,17 +83,18 @@ pub async fn for_personas(
         .collect();
     let empty = HashMap::<String, Attested>::new();
     let mut out = HashMap::with_capacity(picked.len());
+    // One persona at a time through the same space facts: each takes the other's place
+    // instead of a copy of the space per persona.
+    let mut scoped = facts;
     for (p, e) in picked {
         let Some(one) = by_id.remove(&p.id) else {
             continue;
         };
-        let scoped = SpaceFacts {
-            personas: vec![one],
-            active_weeks: match e.persona_id {
-                Some(_) => persona_weeks.get(&p.id).copied().unwrap_or(0),
-                None => space_weeks,
-            },
-            ..facts.clone()
+        scoped.personas.clear();
+        scoped.personas.push(one);
+        scoped.active_weeks = match e.persona_id {
+            Some(_) => persona_weeks.get(&p.id).copied().unwrap_or(0),
+            None => space_weeks,
         };
         let checked = checks::run(&scoped, attested.get(&e.id).unwrap_or(&empty), at);
         out.insert(

@@ -23,15 +23,19 @@ pub struct GrantFact {
     pub exposes: bool,
 }
 
-/// The grants active at `stage`.
-pub fn active_at(grants: &[GrantFact], stage: u8) -> impl Iterator<Item = &GrantFact> {
+/// The grants active at `stage`. The rules take any iterable of grants, so callers
+/// that keep them inside richer rows need not copy them out.
+pub fn active_at<'a>(
+    grants: impl IntoIterator<Item = &'a GrantFact>,
+    stage: u8,
+) -> impl Iterator<Item = &'a GrantFact> {
     grants
-        .iter()
+        .into_iter()
         .filter(move |g| g.exposes && g.min_stage <= stage)
 }
 
 /// Distinct external capabilities active at `stage`.
-pub fn external_count(grants: &[GrantFact], stage: u8) -> u32 {
+pub fn external_count<'a>(grants: impl IntoIterator<Item = &'a GrantFact>, stage: u8) -> u32 {
     let keys: BTreeSet<&str> = active_at(grants, stage)
         .filter(|g| g.external)
         .map(|g| g.capability_key.as_str())
@@ -40,10 +44,13 @@ pub fn external_count(grants: &[GrantFact], stage: u8) -> u32 {
 }
 
 /// Where the grants active at the limits' stage break those limits, in sentences.
-pub fn problems(grants: &[GrantFact], limits: &Limits) -> Vec<String> {
+pub fn problems<'a, I>(grants: I, limits: &Limits) -> Vec<String>
+where
+    I: IntoIterator<Item = &'a GrantFact> + Clone,
+{
     let stage = limits.stage;
     let mut found = Vec::new();
-    let external = external_count(grants, stage);
+    let external = external_count(grants.clone(), stage);
     if let Some(max) = limits.max_external
         && external > max
     {
