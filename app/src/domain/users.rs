@@ -1,6 +1,10 @@
-//! Creating accounts from the command line (the first owner of an installation).
+//! People as the rest of the domain needs them: display names for ids, and creating
+//! accounts from the command line (the first owner of an installation).
 
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set,
+};
+use std::collections::HashMap;
 
 use super::audit::{AuditActor, Change, record};
 use super::auth::login::{MAX_EMAIL_LEN, normalize_email};
@@ -9,6 +13,30 @@ use super::entities::{membership, tenant, user};
 use super::{Ctx, db};
 use crate::AppError;
 use crate::types::{Role, TenantId, UserId};
+
+/// Display names by user id, in one query whatever the number of ids (duplicates
+/// allowed). An id without a user is missing from the map; callers show the id. Takes
+/// the ids collected: an iterator of borrowing closures held across the query would
+/// make the callers' futures lifetime-bound.
+pub async fn display_names(
+    db: &impl ConnectionTrait,
+    mut ids: Vec<String>,
+) -> Result<HashMap<String, String>, AppError> {
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(user::Entity::find()
+        .select_only()
+        .columns([user::Column::Id, user::Column::DisplayName])
+        .filter(user::Column::Id.is_in(ids))
+        .into_tuple::<(String, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect())
+}
 
 pub fn check_email(email: &str) -> Result<String, AppError> {
     let email = normalize_email(email);

@@ -4,8 +4,7 @@
 //! bookmark, written as the evaluator moves) is audited.
 
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use super::catalog::{self, Kind, MAX_ATTESTATION, MIN_ATTESTATION};
@@ -13,23 +12,24 @@ use super::report::{self, assess};
 use crate::AppError;
 use crate::domain::access::TenantAccess;
 use crate::domain::audit::{AuditActor, Change, record};
-use crate::domain::authz::{Action, Scope, authorize};
+use crate::domain::authz::{Action, authorize_at};
 use crate::domain::entities::{
-    evaluation, evaluation_attestation, evaluation_share, evaluation_snapshot, persona, user,
+    evaluation, evaluation_attestation, evaluation_share, evaluation_snapshot, persona,
 };
 use crate::domain::spaces::{reachable, space_for};
+use crate::domain::users::display_names;
 use crate::domain::validate::check_text;
 use crate::domain::{Actor, Ctx, db, now, rfc3339};
 use crate::types::{
     EvaluationId, EvaluationSummaryView, EvaluationTargetView, EvaluationView, EvaluationsPageView,
-    ShareView, SnapshotView, SpaceId, TenantId,
+    ShareView, SnapshotView, SpaceId,
 };
 
 pub const MAX_TITLE: usize = 200;
 /// Evaluations listed on the page, newest first.
 const LISTED: u64 = 50;
-/// The stepper's steps: the five questions, the launch steps, then the summary.
-pub const LAST_STEP: u8 = 7;
+/// The stepper's last step (the summary).
+pub const LAST_STEP: u8 = crate::types::EVALUATION_STEPS;
 
 /// Finds an evaluation of the actor's tenant and authorizes `action` on its space.
 pub async fn evaluation_for(
@@ -52,19 +52,6 @@ pub async fn evaluation_for(
     )
     .await?;
     Ok((found, scope.access))
-}
-
-fn may(actor: &Actor, access: &TenantAccess, tenant: &str, space: &str, action: Action) -> bool {
-    authorize(
-        actor,
-        action,
-        Scope::Space {
-            access,
-            tenant: &TenantId::from_db(tenant.to_string()),
-            space: &SpaceId::from_db(space.to_string()),
-        },
-    )
-    .is_ok()
 }
 
 pub async fn start(
@@ -128,7 +115,6 @@ pub async fn start(
 /// completed run (assessing each live would cost a full evaluation per row), and where
 /// they may start one.
 pub async fn page(ctx: &Ctx, actor: &Actor) -> Result<EvaluationsPageView, AppError> {
-    let Actor::Console(user) = actor;
     let (access, spaces) = reachable(ctx, actor).await?;
     let space_ids: Vec<String> = spaces.iter().map(|s| s.id.clone()).collect();
     let rows = evaluation::Entity::find()
@@ -182,15 +168,7 @@ pub async fn page(ctx: &Ctx, actor: &Actor) -> Result<EvaluationsPageView, AppEr
         .collect();
     let targets: Vec<EvaluationTargetView> = spaces
         .iter()
-        .filter(|s| {
-            may(
-                actor,
-                &access,
-                user.tenant_id.as_str(),
-                &s.id,
-                Action::Evaluate,
-            )
-        })
+        .filter(|s| authorize_at(actor, Action::Evaluate, &access, Some(&s.id)).is_ok())
         .map(|s| EvaluationTargetView {
             space_id: s.id.clone(),
             space_name: s.name.clone(),
@@ -226,12 +204,13 @@ pub async fn view(ctx: &Ctx, actor: &Actor, id: &EvaluationId) -> Result<Evaluat
         .order_by_desc(evaluation_share::Column::CreatedAt)
         .all(&ctx.db)
         .await?;
-    let names = people(
+    let names = display_names(
         &ctx.db,
         snapshots
             .iter()
             .map(|s| s.taken_by.clone())
-            .chain(shares.iter().map(|s| s.created_by.clone())),
+            .chain(shares.iter().map(|s| s.created_by.clone()))
+            .collect(),
     )
     .await?;
     let name = |id: &str| names.get(id).cloned().unwrap_or_else(|| id.to_string());
@@ -244,7 +223,8 @@ pub async fn view(ctx: &Ctx, actor: &Actor, id: &EvaluationId) -> Result<Evaluat
     let checks = count(&|c| c.item.kind == Kind::Automatic);
     let checks_ready = count(&|c| c.item.kind == Kind::Automatic && c.status.counts());
     Ok(EvaluationView {
-        can_edit: may(actor, &access, &e.tenant_id, &e.space_id, Action::Evaluate),
+        // The evaluation was found in the actor's tenant (`evaluation_for`).
+        can_edit: authorize_at(actor, Action::Evaluate, &access, Some(&e.space_id)).is_ok(),
         space_id: e.space_id.clone(),
         persona_id: e.persona_id.clone(),
         step: u8::try_from(e.step).unwrap_or(1).clamp(1, LAST_STEP),
@@ -282,22 +262,6 @@ pub async fn view(ctx: &Ctx, actor: &Actor, id: &EvaluationId) -> Result<Evaluat
             .collect(),
         report: assessed.report,
     })
-}
-
-async fn people(
-    db: &impl ConnectionTrait,
-    ids: impl Iterator<Item = String>,
-) -> Result<std::collections::HashMap<String, String>, AppError> {
-    let mut ids: Vec<String> = ids.collect();
-    ids.sort();
-    ids.dedup();
-    Ok(user::Entity::find()
-        .filter(user::Column::Id.is_in(ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.display_name))
-        .collect())
 }
 
 /// Remembers the step the evaluator stands on, so a return resumes there.

@@ -10,9 +10,10 @@ use super::checks::{self, Attested, Checked};
 use super::data;
 use crate::AppError;
 use crate::domain::entities::{
-    evaluation, evaluation_attestation, evaluation_snapshot, persona, space, tenant, user,
+    evaluation, evaluation_attestation, evaluation_snapshot, persona, space, tenant,
 };
 use crate::domain::rfc3339;
+use crate::domain::users::display_names;
 use crate::types::{ChangeView, ItemStatus, ItemView, QuestionView, ReportView, level_name};
 
 /// An evaluation assessed against live data.
@@ -30,16 +31,7 @@ pub async fn attestations(
         .filter(evaluation_attestation::Column::EvaluationId.is_in(evaluation_ids.to_vec()))
         .all(db)
         .await?;
-    let mut people: Vec<String> = rows.iter().map(|r| r.attested_by.clone()).collect();
-    people.sort();
-    people.dedup();
-    let names: HashMap<String, String> = user::Entity::find()
-        .filter(user::Column::Id.is_in(people))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.display_name))
-        .collect();
+    let names = display_names(db, rows.iter().map(|r| r.attested_by.clone()).collect()).await?;
     let mut out: HashMap<String, HashMap<String, Attested>> = HashMap::new();
     for r in rows {
         let by = names.get(&r.attested_by).cloned().unwrap_or(r.attested_by);

@@ -9,9 +9,10 @@ use crate::AppError;
 use crate::domain::access::TenantAccess;
 use crate::domain::authz::{Action, authorize_at};
 use crate::domain::entities::{
-    app, capability, kill_switch, persona, switch_release, switch_trigger, user,
+    app, capability, kill_switch, persona, switch_release, switch_trigger,
 };
 use crate::domain::spaces::reachable;
+use crate::domain::users::display_names;
 use crate::domain::{Actor, Ctx, rfc3339};
 use crate::types::{KillSwitchesView, SwitchChoice, SwitchView};
 
@@ -89,7 +90,7 @@ pub async fn switches(ctx: &Ctx, actor: &Actor) -> Result<KillSwitchesView, AppE
         .into_iter()
         .map(|t| (t.switch_id.clone(), t))
         .collect();
-    let mut user_ids: Vec<String> = rows
+    let user_ids: Vec<String> = rows
         .iter()
         .flat_map(|r| {
             [
@@ -101,15 +102,7 @@ pub async fn switches(ctx: &Ctx, actor: &Actor) -> Result<KillSwitchesView, AppE
         .flatten()
         .chain(waiting.values().cloned())
         .collect();
-    user_ids.sort();
-    user_ids.dedup();
-    let people: HashMap<String, String> = user::Entity::find()
-        .filter(user::Column::Id.is_in(user_ids))
-        .all(&ctx.db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.display_name))
-        .collect();
+    let people = display_names(&ctx.db, user_ids).await?;
     let name = |id: &Option<String>| {
         id.as_ref()
             .map(|i| people.get(i).cloned().unwrap_or_else(|| i.clone()))

@@ -10,12 +10,13 @@ use crate::AppError;
 use crate::domain::access::TenantAccess;
 use crate::domain::authz::{Action, authorize_at};
 use crate::domain::entities::{
-    app, approval, capability, kill_switch, persona, runtime_token, space, switch_release, user,
+    app, approval, capability, kill_switch, persona, runtime_token, space, switch_release,
 };
 use crate::domain::killswitch::names::{Target, scope_label, targets};
 use crate::domain::killswitch::release::is_second_person;
 use crate::domain::runtime::approvals::state_at;
 use crate::domain::spaces::reachable;
+use crate::domain::users::display_names;
 use crate::domain::{Actor, Ctx, now, rfc3339};
 use crate::types::{ActivityChoice, ReviewFilter, ReviewItem, ReviewQueueView, stage_name};
 
@@ -288,13 +289,7 @@ impl Names {
             .into_iter()
             .map(|t| (t.id, (t.name, t.prefix)))
             .collect();
-        let users = user::Entity::find()
-            .filter(user::Column::Id.is_in(user_ids))
-            .all(&ctx.db)
-            .await?
-            .into_iter()
-            .map(|u| (u.id, u.display_name))
-            .collect();
+        let users = display_names(&ctx.db, user_ids).await?;
         Ok(Self {
             personas,
             capabilities,

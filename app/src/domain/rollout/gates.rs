@@ -10,9 +10,10 @@ use std::collections::HashMap;
 use super::exposure::{self, GrantFact};
 use super::limits::Limits;
 use crate::AppError;
-use crate::domain::entities::{approval, kill_switch, persona, switch_release, user};
+use crate::domain::entities::{approval, kill_switch, persona, switch_release};
 use crate::domain::evaluation::readiness::{self, Readiness};
 use crate::domain::rfc3339;
+use crate::domain::users::display_names;
 use crate::types::{AttestationView, GateView, level_name};
 
 /// How recent a drill must be.
@@ -197,17 +198,14 @@ pub async fn facts_for(
     at: time::OffsetDateTime,
 ) -> Result<HashMap<String, Facts>, AppError> {
     let ids: Vec<String> = personas.iter().map(|p| p.id.clone()).collect();
-    let on_call_ids: Vec<String> = personas
-        .iter()
-        .filter_map(|p| p.on_call_user_id.clone())
-        .collect();
-    let names: HashMap<String, String> = user::Entity::find()
-        .filter(user::Column::Id.is_in(on_call_ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.display_name))
-        .collect();
+    let names = display_names(
+        db,
+        personas
+            .iter()
+            .filter_map(|p| p.on_call_user_id.clone())
+            .collect(),
+    )
+    .await?;
     let switches: HashMap<String, kill_switch::Model> = kill_switch::Entity::find()
         .filter(kill_switch::Column::Scope.eq("persona"))
         .filter(kill_switch::Column::ScopeId.is_in(ids.clone()))

@@ -9,8 +9,9 @@ use super::decide::current_basis;
 use super::{exposure, gates, limits, parse_attestations, void_reason};
 use crate::AppError;
 use crate::domain::authz::{Action, Scope, authorize};
-use crate::domain::entities::{promotion, promotion_approval, user};
+use crate::domain::entities::{promotion, promotion_approval};
 use crate::domain::personas::persona_for;
+use crate::domain::users::display_names;
 use crate::domain::{Actor, Ctx, now, rfc3339};
 use crate::types::{
     ApprovalGivenView, PersonaId, PersonaRolloutView, PromotionView, SpaceId, TenantId, stage_name,
@@ -25,21 +26,16 @@ pub async fn names(
     requests: &[promotion::Model],
     approvals: &[promotion_approval::Model],
 ) -> Result<HashMap<String, String>, AppError> {
-    let mut ids: Vec<String> = requests
-        .iter()
-        .flat_map(|r| [Some(r.requested_by.clone()), r.decided_by.clone()])
-        .flatten()
-        .chain(approvals.iter().map(|a| a.user_id.clone()))
-        .collect();
-    ids.sort();
-    ids.dedup();
-    Ok(user::Entity::find()
-        .filter(user::Column::Id.is_in(ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.display_name))
-        .collect())
+    display_names(
+        db,
+        requests
+            .iter()
+            .flat_map(|r| [Some(r.requested_by.clone()), r.decided_by.clone()])
+            .flatten()
+            .chain(approvals.iter().map(|a| a.user_id.clone()))
+            .collect(),
+    )
+    .await
 }
 
 /// One request as people read it. `basis_now` is what approvals are measured against

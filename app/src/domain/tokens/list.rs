@@ -1,13 +1,14 @@
 //! The space's tokens as the console lists them: never a secret or a hash.
 
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use super::{scopes_from_db, status};
 use crate::AppError;
 use crate::domain::authz::{Action, Scope, authorize};
-use crate::domain::entities::{app, persona, runtime_token, user};
+use crate::domain::entities::{app, persona, runtime_token};
 use crate::domain::spaces::space_for;
+use crate::domain::users::display_names;
 use crate::domain::{Actor, Ctx, now, rfc3339};
 use crate::types::{AppId, PersonaId, SpaceId, TenantId, TokenId, TokenView, TokensView};
 
@@ -49,13 +50,11 @@ pub async fn list_tokens(
         .into_iter()
         .map(|p| (PersonaId::from_db(p.id), p.name))
         .collect();
-    let creators: HashMap<String, String> = user::Entity::find()
-        .filter(user::Column::Id.is_in(tokens.iter().filter_map(|t| t.created_by.clone())))
-        .all(&ctx.db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.display_name))
-        .collect();
+    let creators = display_names(
+        &ctx.db,
+        tokens.iter().filter_map(|t| t.created_by.clone()).collect(),
+    )
+    .await?;
     let rotated: HashSet<&str> = tokens
         .iter()
         .filter_map(|t| t.rotated_from.as_deref())
