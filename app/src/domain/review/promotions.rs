@@ -9,6 +9,7 @@ use super::{PAGE, words};
 use crate::AppError;
 use crate::domain::entities::{persona, promotion, promotion_approval};
 use crate::domain::rollout::decide::current_basis;
+use crate::domain::rollout::limits::Limits;
 use crate::domain::rollout::view::{names, promotion_view};
 use crate::domain::rollout::{exposure, gates, limits, parse_attestations, void_reason};
 use crate::domain::{Ctx, rfc3339};
@@ -77,13 +78,36 @@ pub async fn items(
         .into_iter()
         .map(|p| (p.id.clone(), p))
         .collect();
+    // Per space, once for all its items: the stage limits, and the gate facts of the
+    // personas waiting there (set-based, as on the rollout board).
+    let mut space_limits: HashMap<&str, Vec<Limits>> = HashMap::new();
+    let mut gate_facts: HashMap<String, gates::Facts> = HashMap::new();
+    for space_id in rows.iter().map(|r| r.space_id.as_str()) {
+        if space_limits.contains_key(space_id) {
+            continue;
+        }
+        space_limits.insert(space_id, limits::load(&ctx.db, space_id).await?);
+        let waiting: Vec<persona::Model> = rows
+            .iter()
+            .filter(|r| r.space_id == space_id && r.state == "pending")
+            .filter_map(|r| personas.get(&r.persona_id).cloned())
+            .collect();
+        if !waiting.is_empty() {
+            gate_facts.extend(gates::facts_for(&ctx.db, space_id, &waiting, q.at).await?);
+        }
+    }
     let mut out = Vec::with_capacity(rows.len());
     for row in &rows {
         let Some(p) = personas.get(&row.persona_id) else {
             continue;
         };
         let to = u8::try_from(row.to_stage).unwrap_or(2);
-        let target = limits::of(&limits::load(&ctx.db, &row.space_id).await?, to);
+        let target = limits::of(
+            space_limits
+                .get(row.space_id.as_str())
+                .map_or(&[][..], Vec::as_slice),
+            to,
+        );
         let pending = row.state == "pending";
         let basis_now = if pending {
             Some(current_basis(&ctx.db, row).await?)
@@ -106,8 +130,10 @@ pub async fn items(
         )];
         let mut checked = Vec::new();
         if pending {
-            let facts =
-                gates::facts(&ctx.db, p, parse_attestations(&row.attestations), q.at).await?;
+            let facts = gates::Facts {
+                attestations: parse_attestations(&row.attestations),
+                ..gate_facts.get(&p.id).cloned().unwrap_or_default()
+            };
             let opening: Vec<String> = facts
                 .grants
                 .iter()
