@@ -3,6 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The stepper's steps: the five questions, the launch steps, then the summary (the
+/// last). The server clamps stored steps to it and the page draws that many.
+pub const EVALUATION_STEPS: u8 = 7;
+
 /// Where one item stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -14,7 +14,8 @@ use crate::components::{ErrorNotice, Loading};
 use crate::server_fns::evaluation::{CompleteEvaluation, get_evaluation};
 use crate::types::{EvaluationId, EvaluationView, ItemStatus, QuestionView};
 
-const SUMMARY: u8 = 7;
+/// The summary is the last step.
+const SUMMARY: u8 = crate::types::EVALUATION_STEPS;
 
 #[component]
 pub fn EvaluationPage() -> impl IntoView {
