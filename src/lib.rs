@@ -12,6 +12,7 @@ pub mod health;
 pub mod hooks;
 pub mod login_url;
 pub mod middleware;
+pub mod request_span;
 pub mod router;
 pub mod runtime;
 pub mod server;

@@ -175,6 +175,6 @@ pub fn build(state: AppState) -> Router {
         // Refuses a declared Content-Length over the limit before reading anything.
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
         .layer(from_fn(json_too_large))
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(crate::request_span::make_span))
         .with_state(state)
 }
