@@ -5,8 +5,12 @@
 use axum::http::Request;
 use tracing::Span;
 
-/// Path segments from these on are credentials: the segment after each is masked.
-const SECRET_AFTER: [&str; 2] = ["/shared/evaluations/", "/hooks/kill-switch/"];
+/// Path segments from these on are credentials: the segment after each is masked. The
+/// domain owns both paths.
+const SECRET_AFTER: [&str; 2] = [
+    app::domain::evaluation::share::PATH,
+    app::domain::killswitch::trigger::PATH,
+];
 /// How much of a secret a log line keeps: its kind (`evs_`, `kst_`) and no more.
 const KEPT: usize = 4;
 

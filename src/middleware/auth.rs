@@ -21,7 +21,7 @@ fn is_public(path: &str) -> bool {
         || path == "/readyz"
         || path.starts_with("/auth/")
         // Shared evaluation reports: the link's secret is the authority.
-        || path.starts_with("/shared/evaluations/")
+        || path.starts_with(app::domain::evaluation::share::PATH)
         || path.starts_with("/api/")
         || path.starts_with("/pkg/")
         || path
