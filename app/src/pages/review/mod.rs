@@ -54,7 +54,7 @@ pub fn ReviewPage() -> impl IntoView {
     view! {
         <Title text="Review queue" />
         <h1>"Review queue"</h1>
-        <p class="lead">"Requests that wait for a second person, oldest first: runtime actions whose grant says “needs human approval”, and releases of kill-switches. Runtimes hear your decision at once."</p>
+        <p class="lead">"Requests that wait for a second person, oldest first: stage promotions, runtime actions whose grant says “needs human approval”, and releases of kill-switches. Runtimes hear your decision at once."</p>
         <p class="notice ok" role="status" aria-live="polite">{move || notice.get()}</p>
         <Suspense fallback=|| view! { <Loading what="the review queue" /> }>
             {move || Suspend::new(async move {
@@ -100,7 +100,7 @@ fn QueueBody(
         (true, _) => "Nothing decided here yet.",
         (false, true) => "Nothing waiting matches these filters.",
         (false, false) => {
-            "Nothing is waiting for review. Runtime actions that need a person's approval, and requests to release a kill-switch, appear here as they are asked."
+            "Nothing is waiting for review. Stage promotions, runtime actions that need a person's approval, and requests to release a kill-switch appear here as they are asked."
         }
     };
     view! {
