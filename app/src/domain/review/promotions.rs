@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use super::{PAGE, words};
 use crate::AppError;
 use crate::domain::entities::{persona, promotion, promotion_approval};
-use crate::domain::rollout::decide::current_basis;
+use crate::domain::rollout::decide::basis_for;
 use crate::domain::rollout::limits::Limits;
 use crate::domain::rollout::view::{names, promotion_view};
 use crate::domain::rollout::{exposure, gates, limits, parse_attestations, void_reason};
@@ -96,6 +96,15 @@ pub async fn items(
             gate_facts.extend(gates::facts_for(&ctx.db, space_id, &waiting, q.at).await?);
         }
     }
+    // The grants fingerprint of every waiting persona, in one query.
+    let fingerprints = exposure::fingerprints(
+        &ctx.db,
+        rows.iter()
+            .filter(|r| r.state == "pending")
+            .map(|r| r.persona_id.clone())
+            .collect(),
+    )
+    .await?;
     let mut out = Vec::with_capacity(rows.len());
     for row in &rows {
         let Some(p) = personas.get(&row.persona_id) else {
@@ -109,11 +118,13 @@ pub async fn items(
             to,
         );
         let pending = row.state == "pending";
-        let basis_now = if pending {
-            Some(current_basis(&ctx.db, row).await?)
-        } else {
-            None
-        };
+        let basis_now = pending.then(|| {
+            basis_for(
+                row,
+                fingerprints.get(&row.persona_id).map_or("", String::as_str),
+                &target,
+            )
+        });
         let view = promotion_view(
             row,
             &approvals,

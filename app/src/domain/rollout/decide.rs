@@ -23,11 +23,17 @@ pub async fn current_basis(
 ) -> Result<String, AppError> {
     let to = u8::try_from(request.to_stage).unwrap_or(2);
     let target = limits::of(&limits::load(db, &request.space_id).await?, to);
-    Ok(basis(
+    Ok(basis_for(
+        request,
         &exposure::fingerprint(db, &request.persona_id).await?,
-        &target.fingerprint(),
-        request.version,
+        &target,
     ))
+}
+
+/// The basis of `request` from what the caller has already loaded: the persona's grants
+/// fingerprint and the target stage's limits.
+pub fn basis_for(request: &promotion::Model, grants: &str, target: &limits::Limits) -> String {
+    basis(grants, &target.fingerprint(), request.version)
 }
 
 pub async fn decide_promotion(
@@ -124,7 +130,11 @@ pub async fn decide_promotion(
             gates::failing(&checked)
         )));
     }
-    let now_basis = current_basis(&txn, &current).await?;
+    let now_basis = basis_for(
+        &current,
+        &exposure::fingerprint(&txn, &current.persona_id).await?,
+        &target,
+    );
     let given = promotion_approval::Entity::find()
         .filter(promotion_approval::Column::PromotionId.eq(current.id.as_str()))
         .all(&txn)

@@ -161,20 +161,51 @@ pub async fn load_many(
 /// A fingerprint of the persona's grants: any added, removed or edited grant moves it
 /// (each edit bumps the grant's version).
 pub async fn fingerprint(db: &impl ConnectionTrait, persona_id: &str) -> Result<String, AppError> {
-    use sha2::{Digest, Sha256};
-    let mut grants: Vec<(String, i32)> = grant::Entity::find()
-        .filter(grant::Column::PersonaId.eq(persona_id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|g| (g.id, g.version))
+    let mut all = fingerprints(db, vec![persona_id.to_string()]).await?;
+    Ok(all
+        .remove(persona_id)
+        .unwrap_or_else(|| hash_grants(Vec::new())))
+}
+
+/// The fingerprints of several personas' grants in one query (the review queue's items).
+pub async fn fingerprints(
+    db: &impl ConnectionTrait,
+    persona_ids: Vec<String>,
+) -> Result<HashMap<String, String>, AppError> {
+    use sea_orm::QuerySelect;
+    let mut by_persona: HashMap<String, Vec<(String, i32)>> = persona_ids
+        .iter()
+        .map(|id| (id.clone(), Vec::new()))
         .collect();
+    let rows: Vec<(String, String, i32)> = grant::Entity::find()
+        .select_only()
+        .column(grant::Column::PersonaId)
+        .column(grant::Column::Id)
+        .column(grant::Column::Version)
+        .filter(grant::Column::PersonaId.is_in(persona_ids))
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (persona_id, id, version) in rows {
+        by_persona
+            .entry(persona_id)
+            .or_default()
+            .push((id, version));
+    }
+    Ok(by_persona
+        .into_iter()
+        .map(|(persona_id, grants)| (persona_id, hash_grants(grants)))
+        .collect())
+}
+
+fn hash_grants(mut grants: Vec<(String, i32)>) -> String {
+    use sha2::{Digest, Sha256};
     grants.sort();
     let mut hash = Sha256::new();
     for (id, version) in grants {
         hash.update(format!("{id}:{version};"));
     }
-    Ok(hex::encode(&hash.finalize()[..8]))
+    hex::encode(&hash.finalize()[..8])
 }
 
 #[cfg(test)]
