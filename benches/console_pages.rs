@@ -16,7 +16,6 @@ use axum::http::{Request, header};
 use http_body_util::BodyExt;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Instant;
 use tower::ServiceExt;
 
@@ -193,14 +192,14 @@ async fn main() {
         started.elapsed().as_secs_f64()
     );
 
-    let state = persona_console::state::AppState {
-        leptos_options: persona_console::server::leptos_options(
+    let state = persona_console::state::AppState::new(
+        persona_console::server::leptos_options(
             &std::env::temp_dir().to_string_lossy(),
             "127.0.0.1:3000".parse().unwrap(),
         ),
-        ctx: ctx.clone(),
-        web: Arc::new(persona_console::config::WebConfig::default()),
-    };
+        ctx.clone(),
+        persona_console::config::WebConfig::default(),
+    );
     let router = persona_console::router::build(state);
     let body = format!(
         "email={}&password={}",

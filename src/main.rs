@@ -9,6 +9,12 @@ use persona_console::config::{DEFAULT_DATABASE_URL, ServeArgs, database_url};
 use persona_console::server;
 use persona_console::token_cli::{self, TokenCommand};
 
+// jemalloc rather than glibc's allocator: on the runtime API under load glibc's malloc
+// took about a quarter of the core and kept freed memory resident (the same build with
+// jemalloc preloaded: decisions at saturation +47 %, RSS after the run 268 -> 93 MiB).
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 #[derive(Parser)]
 #[command(
     name = "persona-console",

@@ -2,7 +2,6 @@
 
 use leptos::config::LeptosOptions;
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Duration;
 
 use app::domain::Ctx;
@@ -72,11 +71,7 @@ pub async fn serve(database: DatabaseUrl, args: ServeArgs) -> Result<(), String>
         println!("  or start with --demo for a populated demo tenant.");
     }
 
-    let state = AppState {
-        leptos_options: leptos_options(&site.to_string_lossy(), args.addr),
-        ctx,
-        web: Arc::new(web),
-    };
+    let state = AppState::new(leptos_options(&site.to_string_lossy(), args.addr), ctx, web);
     spawn_session_sweeper(DbSessionStore::new(conn));
     spawn_last_used_flusher(state.ctx.clone());
     spawn_decision_flusher(state.ctx.clone());

@@ -10,7 +10,6 @@ use axum::http::{Request, Response, header};
 use http_body_util::BodyExt;
 use sea_orm::{ConnectionTrait, Database};
 use std::net::SocketAddr;
-use std::sync::Arc;
 use tower::ServiceExt;
 
 use app::domain::Ctx;
@@ -153,14 +152,14 @@ impl TestApp {
             .expect("database");
         let ctx = Ctx::new(conn).expect("ctx");
         let site = std::env::temp_dir();
-        let state = AppState {
-            leptos_options: persona_console::server::leptos_options(
+        let state = AppState::new(
+            persona_console::server::leptos_options(
                 &site.to_string_lossy(),
                 HOST.parse().expect("addr"),
             ),
-            ctx: ctx.clone(),
-            web: Arc::new(web),
-        };
+            ctx.clone(),
+            web,
+        );
         TestApp {
             router: persona_console::router::build(state),
             ctx,
