@@ -13,7 +13,7 @@ pub struct AppState(Arc<Shared>);
 pub struct Shared {
     pub leptos_options: LeptosOptions,
     pub ctx: app::domain::Ctx,
-    pub web: Arc<WebConfig>,
+    pub web: WebConfig,
 }
 
 impl AppState {
@@ -21,7 +21,7 @@ impl AppState {
         Self(Arc::new(Shared {
             leptos_options,
             ctx,
-            web: Arc::new(web),
+            web,
         }))
     }
 }

@@ -7,13 +7,17 @@
 //! texts stay prepared and no query builder runs per row: the flush costs little more
 //! than the database's own work on the core the requests share.
 
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement, TransactionTrait, Value};
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DbBackend, EntityName, IdenStatic, Statement,
+    TransactionTrait, Value,
+};
 use std::collections::{BTreeSet, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
 
 use super::hub::Hub;
 use crate::AppError;
+use crate::domain::entities::decision;
 
 pub const FLUSH_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 /// Most rows per INSERT (13 parameters each: far under both databases' limits).
@@ -22,20 +26,22 @@ const CHUNK: usize = 128;
 /// and counted, rather than memory growing without bound.
 const MAX_PENDING: usize = 200_000;
 
-const COLUMNS: [&str; 13] = [
-    "tenant_id",
-    "space_id",
-    "persona_id",
-    "app_id",
-    "capability",
-    "action",
-    "access",
-    "environment",
-    "decision",
-    "reason",
-    "approval_id",
-    "token_id",
-    "decided_at",
+/// The columns a row fills, in the order `Row::bind` gives their values (all but the
+/// database's own `id`). Names come from the entity, so they cannot drift from it.
+const COLUMNS: [decision::Column; 13] = [
+    decision::Column::TenantId,
+    decision::Column::SpaceId,
+    decision::Column::PersonaId,
+    decision::Column::AppId,
+    decision::Column::Capability,
+    decision::Column::Action,
+    decision::Column::Access,
+    decision::Column::Environment,
+    decision::Column::Decision,
+    decision::Column::Reason,
+    decision::Column::ApprovalId,
+    decision::Column::TokenId,
+    decision::Column::DecidedAt,
 ];
 
 #[derive(Debug, Default)]
@@ -125,10 +131,11 @@ impl Row {
 fn insert_sql(backend: DbBackend, rows: usize) -> String {
     let columns = COLUMNS
         .iter()
-        .map(|c| format!("\"{c}\""))
+        .map(|c| format!("\"{}\"", c.as_str()))
         .collect::<Vec<_>>()
         .join(", ");
-    let mut sql = format!("INSERT INTO \"decisions\" ({columns}) VALUES ");
+    let table = decision::Entity.table_name();
+    let mut sql = format!("INSERT INTO \"{table}\" ({columns}) VALUES ");
     let mut n = 0;
     for row in 0..rows {
         if row > 0 {
@@ -187,10 +194,10 @@ impl DecisionLog {
             return Ok(0);
         }
         let total = batch.len();
-        let spaces: BTreeSet<String> = batch.iter().map(|r| r.space_id.clone()).collect();
         match write(db, &batch).await {
             Ok(()) => {
-                for space in &spaces {
+                let spaces: BTreeSet<&str> = batch.iter().map(|r| r.space_id.as_str()).collect();
+                for space in spaces {
                     hub.activity(space);
                 }
                 Ok(total)
@@ -244,6 +251,17 @@ mod tests {
             let distinct: BTreeSet<_> = partial.iter().collect();
             assert_eq!(partial.len(), distinct.len(), "{total}: {sizes:?}");
         }
+    }
+
+    #[test]
+    fn every_column_but_the_id_is_written() {
+        use sea_orm::Iterable;
+        let written: Vec<&str> = COLUMNS.iter().map(|c| c.as_str()).collect();
+        let expected: Vec<&str> = decision::Column::iter()
+            .filter(|c| !matches!(c, decision::Column::Id))
+            .map(|c| c.as_str())
+            .collect();
+        assert_eq!(written, expected);
     }
 
     #[test]
