@@ -431,6 +431,21 @@ async fn share_links_open_while_live_and_are_refused_without_a_hint_otherwise(ap
         assert!(!page.body.contains(AVA_EVAL));
     }
 
+    // A multi-byte character across the checksum separator keeps the length: the same
+    // answer, not a panic.
+    let across = format!("{}é{}", &secret[..35], &secret[37..]);
+    assert_eq!(
+        share::open(&app.ctx, &across).await.unwrap_err().code(),
+        "not_found"
+    );
+    let page = app
+        .get(
+            &format!("{}{}%C3%A9{}", share::PATH, &secret[..35], &secret[37..]),
+            None,
+        )
+        .await;
+    assert_eq!(page.status, 404);
+
     // Expired: the same answer.
     let row = evaluation_share::Entity::find()
         .filter(evaluation_share::Column::EvaluationId.eq(id.as_str()))

@@ -500,6 +500,22 @@ async fn every_error_has_the_contracts_shape_and_changes_nothing(app: TestApp) {
         assert_eq!((r.status, r.code()), (401, "unauthenticated"), "{bad}");
         assert!(!r.message().contains(bad), "the message echoes the token");
     }
+    // A multi-byte character across the checksum separator keeps the token's length:
+    // refused like any other malformed token (the fuzz target once found it panicking).
+    let across = format!("Bearer {}é{}", &token[..35], &token[37..]);
+    let r = o
+        .send(
+            o.http
+                .post(format!("{}{decisions}", o.base))
+                .header(
+                    "authorization",
+                    reqwest::header::HeaderValue::from_bytes(across.as_bytes()).unwrap(),
+                )
+                .header("content-type", "application/json")
+                .body(good.to_string()),
+        )
+        .await;
+    assert_eq!((r.status, r.code()), (401, "unauthenticated"));
     let doomed = o.full_token(&support).await;
     assert_eq!(o.decide(&doomed, good.clone()).await.status, 200);
     let doomed_id = app::domain::tokens::format::hash(&doomed);

@@ -63,37 +63,36 @@ pub fn generate_prefixed(prefix: &str) -> String {
         "{prefix}{}",
         Alphanumeric.sample_string(&mut OsRng, SECRET_LEN)
     );
-    let sum = checksum(&body);
+    let sum = checksum(body.as_bytes());
     format!("{body}_{sum}")
 }
 
 /// `check` for a secret under another prefix.
+///
+/// Works on bytes: the input is whatever a client sent, and a multi-byte character
+/// across the checksum separator must be refused, not split (slicing a `str` there
+/// would panic).
 pub fn check_prefixed(prefix: &str, raw: &str) -> Result<(), FormatError> {
     if raw.len() != prefix.len() + SECRET_LEN + 1 + CHECKSUM_LEN || !raw.starts_with(prefix) {
         return Err(FormatError::Shape);
     }
-    let body_len = prefix.len() + SECRET_LEN;
-    let (body, rest) = raw.split_at(body_len);
-    let Some(sum) = rest.strip_prefix('_') else {
+    let (body, rest) = raw.as_bytes().split_at(prefix.len() + SECRET_LEN);
+    let Some((b'_', sum)) = rest.split_first() else {
         return Err(FormatError::Shape);
     };
     let secret = &body[prefix.len()..];
-    if !secret
-        .bytes()
-        .chain(sum.bytes())
-        .all(|b| b.is_ascii_alphanumeric())
-    {
+    if !secret.iter().chain(sum).all(u8::is_ascii_alphanumeric) {
         return Err(FormatError::Alphabet);
     }
-    if checksum(body) != sum {
+    if checksum(body).as_bytes() != sum {
         return Err(FormatError::Checksum);
     }
     Ok(())
 }
 
 /// CRC-32 of the body in base62, left-padded to 6 characters (62⁶ > 2³²).
-fn checksum(body: &str) -> String {
-    let crc = crc32fast::hash(body.as_bytes());
+fn checksum(body: &[u8]) -> String {
+    let crc = crc32fast::hash(body);
     format!("{:0>width$}", base62::encode(crc), width = CHECKSUM_LEN)
 }
 
@@ -152,6 +151,15 @@ mod tests {
         let mut wide = good.clone();
         wide.replace_range(10..12, "é");
         assert_eq!(check(&wide), Err(FormatError::Alphabet));
+        // One across the separator (bytes 35..37) is refused, not split: found by the
+        // fuzz target, where slicing the text there panicked.
+        let mut across = good.clone();
+        across.replace_range(35..37, "é");
+        assert_eq!(across.len(), TOKEN_LEN);
+        assert_eq!(check(&across), Err(FormatError::Shape));
+        let mut across_sum = good;
+        across_sum.replace_range(41..43, "é");
+        assert_eq!(check(&across_sum), Err(FormatError::Alphabet));
     }
 
     #[test]
@@ -177,6 +185,20 @@ mod tests {
         /// Arbitrary input never panics and (almost surely) never passes.
         #[test]
         fn arbitrary_input_is_refused_without_panicking(s in ".{0,64}") {
+            prop_assert!(check(&s).is_err());
+        }
+
+        /// Text of exactly the token's byte length, with multi-byte characters anywhere,
+        /// is refused without panicking.
+        #[test]
+        fn any_text_of_the_token_length_is_refused(tail in "[a-zA-Z0-9_é€]{0,39}") {
+            let mut s = format!("{PREFIX}{tail}");
+            while s.len() > TOKEN_LEN {
+                s.pop();
+            }
+            while s.len() < TOKEN_LEN {
+                s.push('a');
+            }
             prop_assert!(check(&s).is_err());
         }
     }
