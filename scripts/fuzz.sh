@@ -13,8 +13,14 @@ export CARGO_TARGET_DIR="$PERSONA_CACHE/fuzz-target"
 # run time without finding more than coverage-guided fuzzing with panics does.
 # RUSTC_BOOTSTRAP lets the stable compiler take the fuzzing flags cargo-fuzz passes.
 export RUSTC_BOOTSTRAP=1
+# One line on what failed, for the end of `make test`'s summary.
+failure="$PERSONA_CACHE/fuzz-failure"
+rm -f "$failure"
 echo "fuzz: building the targets (instrumented; the first build takes several minutes)"
-cargo fuzz build --sanitizer none
+if ! cargo fuzz build --sanitizer none; then
+  echo "the instrumented build failed (see the compiler's output above)" >"$failure"
+  exit 1
+fi
 log="$PERSONA_CACHE/fuzz-last.log"
 for t in "${targets[@]}"; do
   corpus="$PERSONA_CACHE/fuzz-corpus/$t"
@@ -27,7 +33,19 @@ for t in "${targets[@]}"; do
   runs=$(awk -F: '/^stat::number_of_executed_units/ { gsub(/ /, "", $NF); print $NF }' "$log")
   if [ "$status" -ne 0 ]; then
     tail -40 "$log" >&2
-    echo "fuzz: $t FAILED after ${runs:-?} inputs (the input is saved under fuzz/artifacts/$t/)" >&2
+    # CI logs are often cut to their last lines: say what failed and on which input in
+    # the few lines that survive, and keep the input outside the clone.
+    mkdir -p "$PERSONA_CACHE/fuzz-crashes/$t"
+    for input in fuzz/artifacts/"$t"/*; do
+      [ -f "$input" ] || continue
+      cp "$input" "$PERSONA_CACHE/fuzz-crashes/$t/"
+      echo "fuzz: $t input $(basename "$input") (bytes, escaped): $(head -c 300 "$input" | od -An -c | tr -s ' \n' ' ')"
+    done
+    why=$(grep -m1 -A1 -E "panicked at|ERROR: libFuzzer" "$log" | tr "\n" " " || true)
+    why=${why:-see $log}
+    echo "fuzz: $t why: $why"
+    echo "$t: $why" >"$failure"
+    echo "fuzz: $t FAILED after ${runs:-?} inputs (inputs kept in fuzz/artifacts/$t/ and $PERSONA_CACHE/fuzz-crashes/$t/)"
     exit 1
   fi
   echo "fuzz: $t ran ${seconds}s, ${runs:-?} inputs, no panic"

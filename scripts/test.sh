@@ -59,7 +59,11 @@ read -r e2e_passed e2e_failed < <(node -e '
 echo
 echo "rust: ${rust_passed:-0} passed, ${rust_failed:-0} failed"
 echo "browser: ${e2e_passed} passed, ${e2e_failed} failed"
-[ "$fuzz_status" -eq 0 ] && echo "fuzz: 3 targets clean" || echo "fuzz: FAILED"
+if [ "$fuzz_status" -eq 0 ]; then
+  echo "fuzz: 3 targets clean"
+else
+  echo "fuzz: FAILED: $(cat "$PERSONA_CACHE/fuzz-failure" 2>/dev/null || echo "see the fuzz step above")"
+fi
 if [ "$rust_status" -ne 0 ] || [ "$e2e_status" -ne 0 ] || [ "$fuzz_status" -ne 0 ]; then
   echo "make test: FAILED" >&2
   exit 1
