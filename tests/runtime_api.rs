@@ -39,6 +39,7 @@ on_both_databases!(
     a_reviewer_decides_an_action_and_the_runtime_hears_it,
     a_switch_is_released_by_a_second_person_and_drills_are_measured,
     a_promotion_passes_gates_and_approvals_and_demotion_is_immediate,
+    the_board_draws_stages_from_changes_inside_its_window,
     a_trigger_url_stops_a_persona_without_a_person,
 );
 
@@ -2093,5 +2094,79 @@ async fn a_trigger_url_stops_a_persona_without_a_person(app: TestApp) {
     assert!(
         !log.contains(&secret[4..]) && !log.contains(&first[4..]),
         "a secret reached the audit log"
+    );
+}
+
+/// The board loads waiting requests and the changes inside its 30-day chart, not a
+/// space's whole history; the chart still undoes a recent change and ignores an old one.
+async fn the_board_draws_stages_from_changes_inside_its_window(app: TestApp) {
+    use app::domain::entities::{persona, promotion};
+    use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
+
+    let o = serve(app).await;
+    let ctx = &o.app.ctx;
+    let support = o.space("Support");
+    let ava = o.persona("Ava");
+    let now = time::OffsetDateTime::now_utc();
+    let days_ago = |d: i64| now - time::Duration::days(d);
+    // Ava: created 60 days ago, 1→2 40 days ago (before the window), 2→3 10 days ago
+    // (inside it), and a request for 4 waiting now.
+    let mut row = persona::Entity::find_by_id(ava.as_str())
+        .one(&ctx.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .into_active_model();
+    row.stage = Set(3);
+    row.created_at = Set(days_ago(60));
+    row.update(&ctx.db).await.unwrap();
+    let Actor::Console(owner) = &o.owner;
+    let owner_id = owner.user_id.to_string();
+    for (from, state, decided) in [
+        (1, "approved", Some(days_ago(40))),
+        (2, "approved", Some(days_ago(10))),
+        (3, "pending", None),
+    ] {
+        promotion::ActiveModel {
+            id: Set(uuid::Uuid::now_v7().to_string()),
+            tenant_id: Set(o.demo.tenant_id.as_str().to_string()),
+            space_id: Set(support.clone()),
+            persona_id: Set(ava.clone()),
+            from_stage: Set(from),
+            to_stage: Set(from + 1),
+            requested_by: Set(owner_id.clone()),
+            requested_at: Set(decided.unwrap_or(now) - time::Duration::hours(1)),
+            reason: Set("Window test".into()),
+            attestations: Set("[]".into()),
+            version: Set(1),
+            state: Set(state.into()),
+            decided_by: Set(decided.map(|_| owner_id.clone())),
+            decided_at: Set(decided),
+            comment: Set(None),
+        }
+        .insert(&ctx.db)
+        .await
+        .unwrap();
+    }
+
+    let b = app::domain::rollout::board(ctx, &o.owner, Some(&support))
+        .await
+        .unwrap();
+    // The chart's first day (29 days ago): only Ava existed, at stage 2.
+    assert_eq!(
+        b.stages_chart.rows[0].1,
+        vec![0, 1, 0, 0],
+        "{:?}",
+        b.stages_chart.rows
+    );
+    // Today: Ava at 3, waiting for 4.
+    assert!(b.stages_chart.rows.last().unwrap().1[2] >= 1);
+    let column = b.columns.iter().find(|c| c.stage == 3).unwrap();
+    let card = column.cards.iter().find(|c| c.name == "Ava").unwrap();
+    assert!(
+        card.pending
+            .as_deref()
+            .is_some_and(|p| p.starts_with("Waiting: to stage 4")),
+        "{card:?}"
     );
 }

@@ -3,7 +3,7 @@
 //! charts (personas per stage over 30 days, decisions per day over 14). Set-based: a
 //! fixed number of queries whatever the number of personas.
 
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::HashMap;
 
 use super::{charts, gates, limits};
@@ -71,8 +71,16 @@ pub async fn board(
     let all_limits = limits::load(&ctx.db, &chosen.id).await?;
     let facts = gates::facts_for(&ctx.db, &chosen.id, &personas, at).await?;
 
+    // Only what the board shows: waiting requests, and the changes inside the stage
+    // chart's window (a change before it cannot alter any day the chart draws).
+    let window_start = at - time::Duration::days(STAGE_DAYS);
     let requests = promotion::Entity::find()
         .filter(promotion::Column::SpaceId.eq(chosen.id.as_str()))
+        .filter(
+            Condition::any()
+                .add(promotion::Column::State.eq("pending"))
+                .add(promotion::Column::DecidedAt.gt(window_start)),
+        )
         .order_by_asc(promotion::Column::RequestedAt)
         .all(&ctx.db)
         .await?;
