@@ -2,11 +2,13 @@
 """Server RSS per idle connection, by what the connection did: nothing (`tcp`), one
 `GET /healthz` kept alive (`health`), or an open runtime event stream (`stream`).
 
-    python3 scripts/bench-conn-memory.py MODE N PID [--port 3000] [--token psn_...]
+    python3 scripts/bench-conn-memory.py MODE N PID [--port 3000] [--token psn_...] [--settle 3]
 
 PID is the server's process id, started with PERSONA_RUNTIME_RATE=100000000 so the
 per-token rate limit lets every stream open (its RSS is read from /proc). Opens N connections 500 at
-a time, waits 3 s, prints the RSS growth per connection, then closes them. Diagnostic
+a time, waits --settle seconds (3 by default; past jemalloc's 10 s decay, what opening
+left behind is returned and only what the open connections hold is counted), prints
+the RSS growth per connection, then closes them. Diagnostic
 behind docs/benchmarks.md's "where the memory of an idle stream goes"."""
 import argparse
 import asyncio
@@ -49,7 +51,7 @@ async def main(args):
     held = []
     for start in range(0, args.n, 500):
         held += await asyncio.gather(*[connect(args) for _ in range(min(500, args.n - start))])
-    await asyncio.sleep(3)
+    await asyncio.sleep(args.settle)
     after = rss_mib(args.pid)
     per = (after - before) * 1024 / args.n
     print(f"conn_memory mode={args.mode} n={args.n} rss_before_mib={before:.1f} "
@@ -65,6 +67,7 @@ if __name__ == "__main__":
     p.add_argument("pid")
     p.add_argument("--port", type=int, default=3000)
     p.add_argument("--token", default="", help="a runtime token with stream:read (mode stream)")
+    p.add_argument("--settle", type=float, default=3, help="seconds to wait before reading RSS")
     a = p.parse_args()
     if a.mode == "stream" and not a.token:
         p.error("mode stream needs --token")
