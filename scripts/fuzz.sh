@@ -35,17 +35,18 @@ for t in "${targets[@]}"; do
     tail -40 "$log" >&2
     # CI logs are often cut to their last lines: say what failed and on which input in
     # the few lines that survive, and keep the input outside the clone.
+    # The input libFuzzer wrote for this failure (older artifacts in the folder are not it).
     mkdir -p "$PERSONA_CACHE/fuzz-crashes/$t"
-    for input in fuzz/artifacts/"$t"/*; do
-      [ -f "$input" ] || continue
+    input=$(sed -n 's/.*Test unit written to \([^ ]*\).*/\1/p' "$log" | tail -n1)
+    if [ -n "$input" ] && [ -f "$input" ]; then
       cp "$input" "$PERSONA_CACHE/fuzz-crashes/$t/"
       echo "fuzz: $t input $(basename "$input") (bytes, escaped): $(head -c 300 "$input" | od -An -c | tr -s ' \n' ' ')"
-    done
+    fi
     why=$(grep -m1 -A1 -E "panicked at|ERROR: libFuzzer" "$log" | tr "\n" " " || true)
     why=${why:-see $log}
     echo "fuzz: $t why: $why"
     echo "$t: $why" >"$failure"
-    echo "fuzz: $t FAILED after ${runs:-?} inputs (inputs kept in fuzz/artifacts/$t/ and $PERSONA_CACHE/fuzz-crashes/$t/)"
+    echo "fuzz: $t FAILED after ${runs:-?} inputs (input kept in fuzz/artifacts/$t/ and $PERSONA_CACHE/fuzz-crashes/$t/)"
     exit 1
   fi
   echo "fuzz: $t ran ${seconds}s, ${runs:-?} inputs, no panic"
