@@ -427,6 +427,16 @@ async fn share_links_open_while_live_and_are_refused_without_a_hint_otherwise(ap
         assert_eq!(err.code(), "not_found", "{bad}");
         let page = app.get(&format!("{}{bad}", share::PATH), None).await;
         assert_eq!(page.status, 404, "{bad}");
+        // A browser (it accepts HTML) gets the same status, not a 200 with the notice.
+        let browser = app
+            .send(
+                Request::get(format!("{}{bad}", share::PATH))
+                    .header(header::ACCEPT, "text/html,application/xhtml+xml")
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(browser.status, 404, "{bad}");
         assert!(page.body.contains("This link is not valid"));
         assert!(!page.body.contains(AVA_EVAL));
     }

@@ -34,15 +34,18 @@ pub fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
     result
 }
 
-/// Whether the request came from a form posted by the browser itself (it accepts HTML),
-/// rather than from the hydrated page's fetch.
+/// Whether the request came from a form posted by the browser itself (a POST that
+/// accepts HTML), rather than from the hydrated page's fetch. A page being rendered is a
+/// GET that also accepts HTML: its server functions do set the status, so a browser
+/// gets the 404 of a missing record as a test client does.
 fn from_html_form() -> bool {
     use_context::<http::request::Parts>().is_some_and(|parts| {
-        parts
-            .headers
-            .get(http::header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|accept| accept.contains("text/html"))
+        parts.method == http::Method::POST
+            && parts
+                .headers
+                .get(http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|accept| accept.contains("text/html"))
     })
 }
 
