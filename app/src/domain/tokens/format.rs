@@ -64,7 +64,7 @@ pub fn generate_prefixed(prefix: &str) -> String {
         Alphanumeric.sample_string(&mut OsRng, SECRET_LEN)
     );
     let sum = checksum(body.as_bytes());
-    format!("{body}_{sum}")
+    format!("{body}_{}", String::from_utf8_lossy(&sum))
 }
 
 /// `check` for a secret under another prefix.
@@ -84,16 +84,25 @@ pub fn check_prefixed(prefix: &str, raw: &str) -> Result<(), FormatError> {
     if !secret.iter().chain(sum).all(u8::is_ascii_alphanumeric) {
         return Err(FormatError::Alphabet);
     }
-    if checksum(body).as_bytes() != sum {
+    if checksum(body) != sum {
         return Err(FormatError::Checksum);
     }
     Ok(())
 }
 
-/// CRC-32 of the body in base62, left-padded to 6 characters (62⁶ > 2³²).
-fn checksum(body: &[u8]) -> String {
-    let crc = crc32fast::hash(body);
-    format!("{:0>width$}", base62::encode(crc), width = CHECKSUM_LEN)
+/// CRC-32 of the body in base62, left-padded with `0` to 6 characters (62⁶ > 2³²). On
+/// the stack: every runtime request checks one.
+fn checksum(body: &[u8]) -> [u8; CHECKSUM_LEN] {
+    base62_padded(crc32fast::hash(body))
+}
+
+fn base62_padded(n: u32) -> [u8; CHECKSUM_LEN] {
+    let mut digits = [0u8; CHECKSUM_LEN];
+    // Six digits hold any u32, so the buffer is never too small.
+    let len = base62::encode_bytes(n, &mut digits).unwrap_or(0);
+    let mut padded = [b'0'; CHECKSUM_LEN];
+    padded[CHECKSUM_LEN - len..].copy_from_slice(&digits[..len]);
+    padded
 }
 
 /// The stored form: hex SHA-256 of the whole token.
@@ -160,6 +169,29 @@ mod tests {
         let mut across_sum = good;
         across_sum.replace_range(41..43, "é");
         assert_eq!(check(&across_sum), Err(FormatError::Alphabet));
+    }
+
+    #[test]
+    fn the_checksum_encoding_never_changes() {
+        // Tokens already issued must keep passing: two computed outside Rust (Python's
+        // zlib.crc32, base62 0-9A-Za-z).
+        assert_eq!(check("psn_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa_3pH8sA"), Ok(()));
+        assert_eq!(check("psn_0123456789abcdefghijABCDEFGHIJ01_1P1Y09"), Ok(()));
+        // Short values are left-padded with zeros, as the first format did.
+        for n in [
+            0,
+            1,
+            61,
+            62,
+            3_843,
+            3_844,
+            916_132_831,
+            916_132_832,
+            u32::MAX,
+        ] {
+            let first_format = format!("{:0>6}", base62::encode(n));
+            assert_eq!(base62_padded(n), first_format.as_bytes(), "{n}");
+        }
     }
 
     #[test]
