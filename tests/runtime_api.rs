@@ -11,7 +11,6 @@ mod common;
 use common::TestApp;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
-use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use app::domain::Actor;
@@ -34,6 +33,7 @@ on_both_databases!(
     events_are_counted_once_per_idempotency_key,
     narrowed_tokens_reach_only_their_persona_and_app,
     the_stream_sends_changes_replays_what_was_missed_and_closes_on_revocation,
+    streams_share_one_http2_connection_and_end_alone_on_revocation,
     a_token_over_its_rate_gets_429_with_retry_after,
     the_activity_feed_explains_decisions_and_stays_inside_the_tenant,
     a_reviewer_decides_an_action_and_the_runtime_hears_it,
@@ -76,13 +76,11 @@ async fn serve(app: TestApp) -> Outside {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let router = app.router.clone();
+    // Served as the binary serves it (HTTP/1.1 and HTTP/2).
     tokio::spawn(async move {
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-        .unwrap();
+        persona_console::server::serve_router(listener, router, std::future::pending())
+            .await
+            .unwrap();
     });
     let demo = app.demo().await;
     let owner = cli_actor(&app.ctx, &demo.login.email, demo.tenant_id.as_str())
@@ -926,6 +924,101 @@ async fn the_stream_sends_changes_replays_what_was_missed_and_closes_on_revocati
         "the stream outlived its token by over a second"
     );
     assert!(revoked_at.elapsed() < Duration::from_secs(1));
+}
+
+async fn streams_share_one_http2_connection_and_end_alone_on_revocation(app: TestApp) {
+    let o = serve(app).await;
+    let support = o.space("Support");
+    let token = o.full_token(&support).await;
+    let bystander = o.full_token(&support).await;
+    let milo = o.persona("Milo");
+    // HTTP/2 from the first byte (no TLS), as a runtime host or a proxy holding many
+    // streams speaks it: one connection carries every request below.
+    let h2 = reqwest::Client::builder()
+        .http2_prior_knowledge()
+        .timeout(Duration::from_secs(60))
+        .build()
+        .unwrap();
+    let url = |path: &str| format!("{}/api/runtime/v1{path}", o.base);
+
+    let policy = h2
+        .get(url(&format!("/personas/{milo}/policy")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(policy.version(), reqwest::Version::HTTP_2);
+    assert_eq!(policy.status(), 200);
+    let decided = h2
+        .post(url("/decisions"))
+        .bearer_auth(&token)
+        .header("content-type", "application/json")
+        .body(ask(&milo, "zendesk", None, "read", "sandbox").to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(decided.status(), 200);
+    let answer: Value = serde_json::from_str(&decided.text().await.unwrap()).unwrap();
+    assert!(answer["decision"].is_string(), "{answer}");
+
+    let mut streams = Vec::new();
+    for key in [&token, &token, &bystander] {
+        let response = h2
+            .get(url("/stream"))
+            .bearer_auth(key)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.version(), reqwest::Version::HTTP_2);
+        assert_eq!(response.status(), 200);
+        streams.push(response);
+    }
+    assert_eq!(o.app.ctx.runtime.hub.listeners(), 3);
+
+    let zendesk = o.capability_id(&support, "zendesk").await;
+    o.grant(&milo, &zendesk, "search_tickets", "read", &["sandbox"], "1")
+        .await;
+    for stream in &mut streams {
+        let heard = read_events(stream, 1, Duration::from_secs(5)).await;
+        assert_eq!(heard.len(), 1, "{heard:?}");
+        assert_eq!(heard[0].1, "policy_changed");
+        assert_eq!(heard[0].2["persona_id"], milo.as_str());
+    }
+
+    // Revoking one token ends its two streams within a second; the bystander's stream
+    // on the same connection keeps going, and the connection still answers.
+    let row = app::domain::entities::runtime_token::Entity::find()
+        .filter(
+            app::domain::entities::runtime_token::Column::SecretHash
+                .eq(app::domain::tokens::format::hash(&token)),
+        )
+        .one(&o.app.ctx.db)
+        .await
+        .unwrap()
+        .unwrap();
+    revoke_token(&o.app.ctx, &o.owner, &row.id.parse().unwrap())
+        .await
+        .unwrap();
+    let mut survivor = streams.pop().unwrap();
+    for mut doomed in streams {
+        let ended = tokio::time::timeout(Duration::from_secs(1), async {
+            while let Ok(Some(_)) = doomed.chunk().await {}
+        })
+        .await;
+        assert!(ended.is_ok(), "a revoked token's stream outlived it by 1 s");
+    }
+    assert_eq!(o.app.ctx.runtime.hub.listeners(), 1);
+    o.engage(SwitchScope::Persona, &milo).await;
+    let heard = read_events(&mut survivor, 1, Duration::from_secs(5)).await;
+    assert_eq!(heard.len(), 1, "{heard:?}");
+    assert_eq!(heard[0].1, "kill_switch");
+    let refused = h2
+        .get(url(&format!("/personas/{milo}/policy")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 401);
 }
 
 async fn a_token_over_its_rate_gets_429_with_retry_after(app: TestApp) {
