@@ -103,9 +103,10 @@ pub async fn serve(database: DatabaseUrl, args: ServeArgs) -> Result<(), String>
 
 /// Serves `app` on `listener` until `shutdown` resolves. HTTP/1.1, and HTTP/2 without TLS
 /// for a client that opens with HTTP/2's preface (prior knowledge): a runtime host, or a
-/// proxy, holding many event streams multiplexes them over a few connections. Each
-/// HTTP/1 connection costs hyper 16 KiB of buffers whatever it carries, which alone puts
-/// 10,000 one-connection streams near the memory budget (docs/benchmarks.md).
+/// proxy, holding many event streams multiplexes them over a few connections: 10,000
+/// idle streams take about 60 MiB that way, against about 320 MiB at one HTTP/1
+/// connection each, where hyper's fixed 16 KiB of buffers per connection dominate
+/// (docs/benchmarks.md).
 pub async fn serve_router(
     listener: tokio::net::TcpListener,
     app: axum::Router,
