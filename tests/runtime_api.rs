@@ -144,6 +144,22 @@ impl Outside {
         .token
     }
 
+    /// Revokes a token as an operator would, found by its secret's hash.
+    async fn revoke(&self, token: &str) {
+        let row = app::domain::entities::runtime_token::Entity::find()
+            .filter(
+                app::domain::entities::runtime_token::Column::SecretHash
+                    .eq(app::domain::tokens::format::hash(token)),
+            )
+            .one(&self.app.ctx.db)
+            .await
+            .unwrap()
+            .unwrap();
+        revoke_token(&self.app.ctx, &self.owner, &row.id.parse().unwrap())
+            .await
+            .unwrap();
+    }
+
     async fn full_token(&self, space: &str) -> String {
         self.token(space, RuntimeScope::ALL, "", "").await
     }
@@ -902,19 +918,8 @@ async fn the_stream_sends_changes_replays_what_was_missed_and_closes_on_revocati
 
     // Revoking the token ends its open stream within a second.
     let mut doomed = open_stream(&o, &token, None).await;
-    let row = app::domain::entities::runtime_token::Entity::find()
-        .filter(
-            app::domain::entities::runtime_token::Column::SecretHash
-                .eq(app::domain::tokens::format::hash(&token)),
-        )
-        .one(&o.app.ctx.db)
-        .await
-        .unwrap()
-        .unwrap();
     let revoked_at = Instant::now();
-    revoke_token(&o.app.ctx, &o.owner, &row.id.parse().unwrap())
-        .await
-        .unwrap();
+    o.revoke(&token).await;
     let ended = tokio::time::timeout(Duration::from_secs(1), async {
         while let Ok(Some(_)) = doomed.chunk().await {}
     })
@@ -987,18 +992,7 @@ async fn streams_share_one_http2_connection_and_end_alone_on_revocation(app: Tes
 
     // Revoking one token ends its two streams within a second; the bystander's stream
     // on the same connection keeps going, and the connection still answers.
-    let row = app::domain::entities::runtime_token::Entity::find()
-        .filter(
-            app::domain::entities::runtime_token::Column::SecretHash
-                .eq(app::domain::tokens::format::hash(&token)),
-        )
-        .one(&o.app.ctx.db)
-        .await
-        .unwrap()
-        .unwrap();
-    revoke_token(&o.app.ctx, &o.owner, &row.id.parse().unwrap())
-        .await
-        .unwrap();
+    o.revoke(&token).await;
     let mut survivor = streams.pop().unwrap();
     for mut doomed in streams {
         let ended = tokio::time::timeout(Duration::from_secs(1), async {
