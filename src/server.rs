@@ -136,11 +136,29 @@ fn spawn_last_used_flusher(ctx: app::domain::Ctx) {
 /// Writes runtime decisions to the activity feed in batches, off the request path.
 fn spawn_decision_flusher(ctx: app::domain::Ctx) {
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(app::domain::runtime::decision_log::FLUSH_EVERY);
+        let every = app::domain::runtime::decision_log::FLUSH_EVERY;
+        let mut tick = tokio::time::interval(every);
         loop {
             tick.tick().await;
-            if let Err(e) = ctx.runtime.log.flush(&ctx.db, &ctx.runtime.hub).await {
-                tracing::warn!(error = %e, "could not record runtime decisions; will retry");
+            let started = std::time::Instant::now();
+            match ctx.runtime.log.flush(&ctx.db, &ctx.runtime.hub).await {
+                // A write slower than the interval means decisions arrive faster than the
+                // database takes them: the backlog grows (and is capped, see `dropped`).
+                Ok(rows) if started.elapsed() > every => tracing::warn!(
+                    rows,
+                    ms = started.elapsed().as_millis() as u64,
+                    dropped = ctx.runtime.log.dropped(),
+                    "recording runtime decisions is falling behind"
+                ),
+                Ok(0) => {}
+                Ok(rows) => tracing::debug!(
+                    rows,
+                    ms = started.elapsed().as_millis() as u64,
+                    "runtime decisions recorded"
+                ),
+                Err(e) => {
+                    tracing::warn!(error = %e, "could not record runtime decisions; will retry")
+                }
             }
         }
     });
