@@ -60,11 +60,6 @@ saturate() { # name script -> prints req/s
   $pin_load wrk -t1 -c32 -d10s -s "$work/$2.lua" "http://127.0.0.1:$port" >"$work/$1.wrk" 2>&1
   awk '/Requests\/sec/ { printf "%d", $2 }' "$work/$1.wrk"
 }
-policy_rps=$(saturate policy policy)
-decisions_rps=$(saturate decisions decisions)
-echo "runtime_policy_saturation_rps=$policy_rps runtime_decisions_saturation_rps=$decisions_rps (wrk -t1 -c32 -d10s$([ -n "$pin_server" ] && echo ', server on 1 core'))"
-grep -h "Non-2xx" "$work"/*.wrk && { echo "non-2xx answers under load" >&2; exit 1; } || true
-
 half() { # name rate -- oha args -> p50/p99 at that fixed rate
   local name=$1 rate=$2; shift 2
   $pin_load oha --no-tui --output-format json -z 10s -c 32 -q "$rate" --latency-correction "$@" >"$work/$name.oha.json"
@@ -76,12 +71,28 @@ codes = r.get("statusCodeDistribution", {})
 print(f'runtime_{sys.argv[2]}_at_{sys.argv[3]}rps p50_ms={p["p50"]*1000:.3f} p99_ms={p["p99"]*1000:.3f} statuses={codes}')
 PY
 }
+rows() { python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from decisions").fetchone()[0])' "$work/runtime.db"; }
+# Until the recorder (one write a second) has caught up with a saturation run's
+# decisions, so a half-rate run measures its own steady state, not that backlog.
+drained() {
+  local before=-1 now
+  for _ in $(seq 1 60); do
+    now=$(rows); [ "$now" = "$before" ] && return; before=$now; sleep 1.5
+  done
+}
+
+# Each endpoint at saturation, then at half of that.
+policy_rps=$(saturate policy policy)
 half policy $((policy_rps / 2)) -H "Authorization: Bearer $token" "$base/personas/$persona/policy"
+decisions_rps=$(saturate decisions decisions)
+drained
+echo "runtime_policy_saturation_rps=$policy_rps runtime_decisions_saturation_rps=$decisions_rps (wrk -t1 -c32 -d10s$([ -n "$pin_server" ] && echo ', server on 1 core'))"
+grep -h "Non-2xx" "$work"/*.wrk && { echo "non-2xx answers under load" >&2; exit 1; } || true
 half decisions $((decisions_rps / 2)) -m POST -H "Authorization: Bearer $token" -H "Content-Type: application/json" \
   -d "{\"persona_id\":\"$persona\",\"capability\":\"system-4\",\"action\":\"action_3\",\"access\":\"write\",\"environment\":\"production\"}" \
   "$base/decisions"
-rows=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from decisions").fetchone()[0])' "$work/runtime.db")
-echo "decisions_recorded_rows=$rows (written in batches, once a second)"
+drained
+echo "decisions_recorded_rows=$(rows) (written in batches, once a second)"
 
 echo "-- streams: change -> receipt over 1,000 streams; RSS with 10,000 idle streams"
 PERSONA_BENCH_URL="http://127.0.0.1:$port" PERSONA_BENCH_SEED="$work/seed.json" PERSONA_BENCH_SERVER_PID="$server" \
