@@ -533,16 +533,7 @@ async fn every_error_has_the_contracts_shape_and_changes_nothing(app: TestApp) {
     assert_eq!((r.status, r.code()), (401, "unauthenticated"));
     let doomed = o.full_token(&support).await;
     assert_eq!(o.decide(&doomed, good.clone()).await.status, 200);
-    let doomed_id = app::domain::tokens::format::hash(&doomed);
-    let doomed_row = app::domain::entities::runtime_token::Entity::find()
-        .filter(app::domain::entities::runtime_token::Column::SecretHash.eq(doomed_id))
-        .one(&o.app.ctx.db)
-        .await
-        .unwrap()
-        .unwrap();
-    revoke_token(&o.app.ctx, &o.owner, &doomed_row.id.parse().unwrap())
-        .await
-        .unwrap();
+    o.revoke(&doomed).await;
     assert_eq!(o.decide(&doomed, good.clone()).await.status, 401);
 
     // 403: a token without the scope.
