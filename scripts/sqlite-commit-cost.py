@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+"""What one second of recorded decisions costs SQLite, by rows per transaction.
+
+Copies a database seeded by the `runtime_seed` bench (argv[1]), then writes 8 seconds'
+worth of decisions (11,520 a second, random personas among 1,000, 32-row INSERTs as
+the recorder issues them) with the server's pragmas (WAL, synchronous FULL), committing
+every `rows_per_txn` rows. Prints the CPU time of the longest commit (the longest the
+writer holds the core in one go) and the writer's CPU per second.
+
+  python3 scripts/sqlite-commit-cost.py seeded.db 11520 1000   # one transaction a second
+  python3 scripts/sqlite-commit-cost.py seeded.db 1024 1000    # 1,024 rows per transaction
+"""
+import datetime
+import os
+import random
+import shutil
+import sqlite3
+import sys
+import tempfile
+import time
+import uuid
+
+seeded, rows_per_txn, autocheckpoint = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+PER_SECOND, SECONDS, CHUNK = 11_520, 8, 32
+work = tempfile.mkdtemp()
+db = os.path.join(work, "copy.db")
+shutil.copy(seeded, db)
+c = sqlite3.connect(db, isolation_level=None)
+c.execute("pragma journal_mode=wal")
+c.execute("pragma synchronous=full")
+c.execute(f"pragma wal_autocheckpoint={autocheckpoint}")
+columns = [r[1] for r in c.execute("pragma table_info(decisions)") if r[1] != "id"]
+one = "(" + ",".join("?" * len(columns)) + ")"
+insert = f"insert into decisions ({','.join(columns)}) values " + ",".join([one] * CHUNK)
+tenant, space, token = (str(uuid.uuid4()) for _ in range(3))
+personas = [str(uuid.uuid4()) for _ in range(1000)]
+random.seed(1)
+
+
+def row():
+    values = {
+        "tenant_id": tenant, "space_id": space, "persona_id": random.choice(personas),
+        "capability": "system-4", "action": "action_3", "access": "write",
+        "environment": "production", "decision": "allow", "reason": "granted",
+        "token_id": token, "decided_at": datetime.datetime.now(datetime.timezone.utc).isoformat(),
+    }
+    return [values.get(col) for col in columns]
+
+
+commits = []
+cpu = time.process_time()
+for _ in range(SECONDS):
+    for _ in range(0, PER_SECOND, rows_per_txn):
+        c.execute("begin")
+        for _ in range(0, rows_per_txn, CHUNK):
+            c.execute(insert, [v for _ in range(CHUNK) for v in row()])
+        started = time.thread_time()
+        c.execute("commit")
+        commits.append(time.thread_time() - started)
+cpu = (time.process_time() - cpu) / SECONDS
+commits.sort()
+print(
+    f"rows_per_txn={rows_per_txn} wal_autocheckpoint={autocheckpoint}: "
+    f"longest commit {commits[-1] * 1000:.1f} ms CPU, p90 {commits[int(len(commits) * 0.9)] * 1000:.1f} ms; "
+    f"writer {cpu * 1000:.0f} ms CPU per second"
+)
+shutil.rmtree(work)
