@@ -141,21 +141,20 @@ fn spawn_decision_flusher(ctx: app::domain::Ctx) {
         loop {
             tick.tick().await;
             let started = std::time::Instant::now();
-            match ctx.runtime.log.flush(&ctx.db, &ctx.runtime.hub).await {
+            let flushed = ctx.runtime.log.flush(&ctx.db, &ctx.runtime.hub).await;
+            let took = started.elapsed();
+            let ms = took.as_millis() as u64;
+            match flushed {
                 // A write slower than the interval means decisions arrive faster than the
                 // database takes them: the backlog grows (and is capped, see `dropped`).
-                Ok(rows) if started.elapsed() > every => tracing::warn!(
+                Ok(rows) if took > every => tracing::warn!(
                     rows,
-                    ms = started.elapsed().as_millis() as u64,
+                    ms,
                     dropped = ctx.runtime.log.dropped(),
                     "recording runtime decisions is falling behind"
                 ),
                 Ok(0) => {}
-                Ok(rows) => tracing::debug!(
-                    rows,
-                    ms = started.elapsed().as_millis() as u64,
-                    "runtime decisions recorded"
-                ),
+                Ok(rows) => tracing::debug!(rows, ms, "runtime decisions recorded"),
                 Err(e) => {
                     tracing::warn!(error = %e, "could not record runtime decisions; will retry")
                 }

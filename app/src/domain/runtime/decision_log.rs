@@ -200,7 +200,7 @@ impl DecisionLog {
             }
             // Room for as many as last time, so requests do not regrow (and copy) the
             // queue under the lock while it refills.
-            let room = pending.len().min(MAX_PENDING);
+            let room = pending.len();
             std::mem::replace(&mut *pending, VecDeque::with_capacity(room))
         };
         let total = batch.len();
@@ -241,13 +241,19 @@ async fn release(mut batch: VecDeque<Row>) {
 async fn write(db: &DatabaseConnection, batch: &VecDeque<Row>) -> Result<(), AppError> {
     let backend = db.get_database_backend();
     let txn = db.begin().await?;
+    // Most statements are full chunks: their text is built once per batch, not each time.
+    let full = insert_sql(backend, CHUNK);
     let mut rows = batch.iter();
     for size in statement_sizes(batch.len()) {
         let mut values = Vec::with_capacity(size * COLUMNS.len());
         for row in rows.by_ref().take(size) {
             row.bind(&mut values);
         }
-        let sql = insert_sql(backend, size);
+        let sql = if size == CHUNK {
+            full.clone()
+        } else {
+            insert_sql(backend, size)
+        };
         txn.execute_raw(Statement::from_sql_and_values(backend, sql, values))
             .await?;
         // Let waiting requests run between statements.
