@@ -241,8 +241,9 @@ async fn release(mut batch: VecDeque<Row>) {
 async fn write(db: &DatabaseConnection, batch: &VecDeque<Row>) -> Result<(), AppError> {
     let backend = db.get_database_backend();
     let txn = db.begin().await?;
-    // Most statements are full chunks: their text is built once per batch, not each time.
-    let full = insert_sql(backend, CHUNK);
+    // Most statements are full chunks: their text is built once per batch (and only if
+    // the batch has one), not each time.
+    let mut full: Option<String> = None;
     let mut rows = batch.iter();
     for size in statement_sizes(batch.len()) {
         let mut values = Vec::with_capacity(size * COLUMNS.len());
@@ -250,7 +251,8 @@ async fn write(db: &DatabaseConnection, batch: &VecDeque<Row>) -> Result<(), App
             row.bind(&mut values);
         }
         let sql = if size == CHUNK {
-            full.clone()
+            full.get_or_insert_with(|| insert_sql(backend, CHUNK))
+                .clone()
         } else {
             insert_sql(backend, size)
         };
