@@ -2,13 +2,16 @@
 """What one second of recorded decisions costs SQLite, by rows per transaction.
 
 Copies a database seeded by the `runtime_seed` bench (argv[1]), then writes 8 seconds'
-worth of decisions (11,520 a second, random personas among 1,000, 32-row INSERTs as
-the recorder issues them) with the server's pragmas (WAL, synchronous FULL), committing
-every `rows_per_txn` rows. Prints the CPU time of the longest commit (the longest the
-writer holds the core in one go) and the writer's CPU per second.
+worth of decisions (11,520 a second, random personas among 1,000, or among argv[4];
+32-row INSERTs as the recorder issues them) with the server's pragmas (WAL, synchronous
+FULL), committing every `rows_per_txn` rows. Prints the CPU time of the longest commit
+(the longest the writer holds the core in one go), and the writer's CPU and bytes
+written (WAL and checkpoint, from /proc/self/io) per second.
 
   python3 scripts/sqlite-commit-cost.py seeded.db 11520 1000   # one transaction a second
   python3 scripts/sqlite-commit-cost.py seeded.db 1024 1000    # 1,024 rows per transaction
+  python3 scripts/sqlite-commit-cost.py seeded.db 11520 1000 1 # every decision for one persona
+  python3 scripts/sqlite-commit-cost.py seeded.db 11520 1000 1000 idx_decisions_persona  # without it
 """
 import datetime
 import os
@@ -21,6 +24,9 @@ import time
 import uuid
 
 seeded, rows_per_txn, autocheckpoint = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+persona_count = int(sys.argv[4]) if len(sys.argv) > 4 else 1000
+# Indexes to drop from the copy first, to see what each costs.
+dropped = [i for i in (sys.argv[5] if len(sys.argv) > 5 else "").split(",") if i]
 PER_SECOND, SECONDS, CHUNK = 11_520, 8, 32
 work = tempfile.mkdtemp()
 db = os.path.join(work, "copy.db")
@@ -29,11 +35,13 @@ c = sqlite3.connect(db, isolation_level=None)
 c.execute("pragma journal_mode=wal")
 c.execute("pragma synchronous=full")
 c.execute(f"pragma wal_autocheckpoint={autocheckpoint}")
+for index in dropped:
+    c.execute(f"drop index {index}")
 columns = [r[1] for r in c.execute("pragma table_info(decisions)") if r[1] != "id"]
 one = "(" + ",".join("?" * len(columns)) + ")"
 insert = f"insert into decisions ({','.join(columns)}) values " + ",".join([one] * CHUNK)
 tenant, space, token = (str(uuid.uuid4()) for _ in range(3))
-personas = [str(uuid.uuid4()) for _ in range(1000)]
+personas = [str(uuid.uuid4()) for _ in range(persona_count)]
 random.seed(1)
 
 
