@@ -62,7 +62,10 @@ def written():
 
 # Every statement's values are made before the clock starts, so the CPU figure is
 # SQLite's (and the interpreter's call into it), not Python building rows.
-statements = [[v for _ in range(CHUNK) for v in row()] for _ in range(SECONDS * PER_SECOND // CHUNK)]
+# As many as the loop below issues (a transaction size that does not divide the second
+# rounds it up).
+count = SECONDS * len(range(0, PER_SECOND, rows_per_txn)) * len(range(0, rows_per_txn, CHUNK))
+statements = [[v for _ in range(CHUNK) for v in row()] for _ in range(count)]
 commits = []
 cpu = time.process_time()
 wrote = written()
