@@ -10,6 +10,7 @@ pub mod console_live;
 pub mod evaluation_export;
 pub mod health;
 pub mod hooks;
+pub mod listen;
 pub mod login_url;
 pub mod middleware;
 pub mod request_span;

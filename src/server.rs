@@ -83,7 +83,7 @@ pub async fn serve(database: DatabaseUrl, args: ServeArgs) -> Result<(), String>
         .map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
     tracing::info!(addr = %args.addr, site = %site.display(), "serving Persona Console");
     println!("  Serving on http://{}/  (Ctrl-C to stop)", args.addr);
-    serve_router(listener, app, async move {
+    crate::listen::serve_router(listener, app, async move {
         shutdown_signal().await;
         // Open runtime streams would otherwise hold the shutdown forever.
         closing.hub.close_all();
@@ -99,25 +99,6 @@ pub async fn serve(database: DatabaseUrl, args: ServeArgs) -> Result<(), String>
         tracing::warn!(error = %e, "could not record the last runtime decisions at shutdown");
     }
     Ok(())
-}
-
-/// Serves `app` on `listener` until `shutdown` resolves. HTTP/1.1, and HTTP/2 without TLS
-/// for a client that opens with HTTP/2's preface (prior knowledge): a runtime host, or a
-/// proxy, holding many event streams multiplexes them over a few connections: 10,000
-/// idle streams take about 60 MiB that way, against about 320 MiB at one HTTP/1
-/// connection each, where hyper's fixed 16 KiB of buffers per connection dominate
-/// (docs/benchmarks.md).
-pub async fn serve_router(
-    listener: tokio::net::TcpListener,
-    app: axum::Router,
-    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
 }
 
 /// Writes runtime tokens' "last used" times in batches, off the request path.

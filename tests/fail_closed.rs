@@ -10,7 +10,6 @@ mod common;
 use common::TestApp;
 use serde_json::Value;
 use std::collections::HashMap;
-use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use app::domain::auth::login::cli_actor;
@@ -136,12 +135,9 @@ async fn a_runtime_cut_off_from_the_console_fails_closed_after_max_staleness(app
     let addr = listener.local_addr().unwrap();
     let router = app.router.clone();
     let server = tokio::spawn(async move {
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-        .unwrap();
+        persona_console::listen::serve_router(listener, router, std::future::pending())
+            .await
+            .unwrap();
     });
     let mut runtime = ReferenceRuntime {
         base: format!("http://{addr}"),
@@ -200,12 +196,9 @@ async fn a_runtime_cut_off_from_the_console_fails_closed_after_max_staleness(app
     let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
     let router = app.router.clone();
     tokio::spawn(async move {
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-        .unwrap();
+        persona_console::listen::serve_router(listener, router, std::future::pending())
+            .await
+            .unwrap();
     });
     assert_eq!(
         runtime.may(&milo, "chat", "write", "sandbox", past).await,

@@ -78,7 +78,7 @@ async fn serve(app: TestApp) -> Outside {
     let router = app.router.clone();
     // Served as the binary serves it (HTTP/1.1 and HTTP/2).
     tokio::spawn(async move {
-        persona_console::server::serve_router(listener, router, std::future::pending())
+        persona_console::listen::serve_router(listener, router, std::future::pending())
             .await
             .unwrap();
     });
