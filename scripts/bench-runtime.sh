@@ -2,8 +2,9 @@
 # The runtime API under load: GET policy and POST decisions against the release server
 # pinned to core 0, with the load generator on core 1. Saturation with
 # `wrk -t1 -c32 -d10s` (the reference's method), then p50/p99 with oha at a fixed rate of
-# half that. Then change -> stream receipt latency over 1,000 open streams, and the
-# server's RSS with 10,000 idle streams. Needs the release build (make build).
+# half that (decisions drawn at random over the seeded personas in both). Then change ->
+# stream receipt latency over 1,000 open streams, and the server's RSS with 10,000 idle
+# streams. Needs the release build (make build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
@@ -47,6 +48,17 @@ request = function()
   return wrk.format("POST", "/api/runtime/v1/decisions", { ["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json" }, body)
 end
 ''')
+# The same spread for the fixed-rate run: oha sends this file's lines (drawn at random
+# here) as the request bodies. One persona's body would keep the recorder's writes on a
+# few index pages, which flatters the tail (docs/benchmarks.md, session 15).
+import random
+rng = random.Random(42)
+with open(f"{work}/decisions.bodies", "w") as f:
+    for _ in range(20000):
+        f.write(json.dumps({"persona_id": rng.choice(seed["personas"]),
+                            "capability": f"system-{rng.randint(0, 9)}",
+                            "action": f"action_{rng.randint(0, 9)}",
+                            "access": "write", "environment": "production"}) + "\n")
 PY
 
 DATABASE_URL="sqlite://$work/runtime.db" PERSONA_RUNTIME_RATE=100000000 RUST_LOG=warn \
@@ -89,8 +101,7 @@ drained
 echo "runtime_policy_saturation_rps=$policy_rps runtime_decisions_saturation_rps=$decisions_rps (wrk -t1 -c32 -d10s$([ -n "$pin_server" ] && echo ', server on 1 core'))"
 grep -h "Non-2xx" "$work"/*.wrk && { echo "non-2xx answers under load" >&2; exit 1; } || true
 half decisions $((decisions_rps / 2)) -m POST -H "Authorization: Bearer $token" -H "Content-Type: application/json" \
-  -d "{\"persona_id\":\"$persona\",\"capability\":\"system-4\",\"action\":\"action_3\",\"access\":\"write\",\"environment\":\"production\"}" \
-  "$base/decisions"
+  -Z "$work/decisions.bodies" "$base/decisions"
 drained
 echo "decisions_recorded_rows=$(rows) (written in batches, once a second)"
 
