@@ -148,6 +148,7 @@ async fn accept_failed(e: io::Error) {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)] // a failed setup step is a failed test
 mod tests {
     use super::*;
     use axum::routing::get;
