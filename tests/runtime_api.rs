@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use app::domain::Actor;
 use app::domain::auth::login::cli_actor;
 use app::domain::demo::Demo;
-use app::domain::entities::{capability, decision, runtime_event, stream_event};
+use app::domain::entities::{capability, decision, grant, runtime_event, stream_event};
 use app::domain::grants::{SetGrant, set_grant};
 use app::domain::killswitch::{SwitchTarget, engage};
 use app::domain::runtime::snapshot::SwitchScope;
@@ -41,6 +41,7 @@ on_both_databases!(
     a_promotion_passes_gates_and_approvals_and_demotion_is_immediate,
     the_board_draws_stages_from_changes_inside_its_window,
     a_trigger_url_stops_a_persona_without_a_person,
+    a_space_with_more_grants_than_one_read_is_answered_whole,
 );
 
 /// The server on a real port, and what the tests set it up with.
@@ -417,6 +418,81 @@ async fn every_decision_rule_answers_in_the_contracts_order(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(denied_by_switch, 2);
+}
+
+/// The snapshot reads a space's grants a page at a time: every page reaches the rules and
+/// the document, the last as much as the first.
+async fn a_space_with_more_grants_than_one_read_is_answered_whole(app: TestApp) {
+    use app::domain::runtime::snapshot::GRANT_PAGE;
+    use sea_orm::ActiveValue::Set;
+    let o = serve(app).await;
+    let support = o.space("Support");
+    let milo = o.persona("Milo");
+    let zendesk = o.capability_id(&support, "zendesk").await;
+    // A page's worth written straight to the table (the console would take minutes)...
+    let bulk = usize::try_from(GRANT_PAGE).unwrap();
+    let now = app::domain::now();
+    let rows: Vec<grant::ActiveModel> = (0..bulk)
+        .map(|i| grant::ActiveModel {
+            id: Set(uuid::Uuid::now_v7().to_string()),
+            persona_id: Set(milo.clone()),
+            capability_id: Set(zendesk.clone()),
+            action_name: Set(format!("bulk_{i:05}")),
+            access: Set("read".into()),
+            environments: Set(r#"["sandbox"]"#.into()),
+            min_stage: Set(1),
+            reason: Set(None),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+        })
+        .collect();
+    for chunk in rows.chunks(500) {
+        grant::Entity::insert_many(chunk.to_vec())
+            .exec(&o.app.ctx.db)
+            .await
+            .unwrap();
+    }
+    // ...and one more through the console, which also drops any snapshot already read.
+    o.grant(&milo, &zendesk, "create_ticket", "write", &["sandbox"], "1")
+        .await;
+    let token = o.full_token(&support).await;
+
+    let policy = o
+        .get(&format!("/api/runtime/v1/personas/{milo}/policy"), &token)
+        .await;
+    assert_eq!(policy.status, 200, "{}", policy.json);
+    let grants = policy.json["grants"].as_array().unwrap();
+    // Milo's two demo grants, the page, and the console's one.
+    assert_eq!(grants.len(), bulk + 3);
+    let actions: std::collections::HashSet<&str> =
+        grants.iter().filter_map(|g| g["action"].as_str()).collect();
+    for action in [
+        "bulk_00000",
+        &format!("bulk_{:05}", bulk - 1),
+        "create_ticket",
+    ] {
+        assert!(actions.contains(action), "{action} missing from the policy");
+    }
+    for (action, access, expected) in [
+        ("bulk_00000", "read", "allow"),
+        (&*format!("bulk_{:05}", bulk - 1), "read", "allow"),
+        (&*format!("bulk_{:05}", bulk - 1), "write", "deny"),
+        ("create_ticket", "write", "allow"),
+    ] {
+        let reply = o
+            .decide(
+                &token,
+                ask(&milo, "zendesk", Some(action), access, "sandbox"),
+            )
+            .await;
+        assert_eq!(reply.status, 200, "{}", reply.json);
+        assert_eq!(
+            reply.json["decision"], expected,
+            "{action} {access}: {}",
+            reply.json
+        );
+    }
 }
 
 async fn policy_carries_an_etag_and_answers_304_until_something_changes(app: TestApp) {
