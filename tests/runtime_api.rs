@@ -420,17 +420,17 @@ async fn every_decision_rule_answers_in_the_contracts_order(app: TestApp) {
     assert_eq!(denied_by_switch, 2);
 }
 
-/// The snapshot reads a space's grants a page at a time: every page reaches the rules and
-/// the document, the last as much as the first.
+/// A space's grants are read a page at a time: every page reaches the snapshot's rules
+/// and document, and the buyer evaluation's facts, the last as much as the first.
 async fn a_space_with_more_grants_than_one_read_is_answered_whole(app: TestApp) {
-    use app::domain::runtime::snapshot::GRANT_PAGE;
+    use app::domain::grants::stored::PAGE;
     use sea_orm::ActiveValue::Set;
     let o = serve(app).await;
     let support = o.space("Support");
     let milo = o.persona("Milo");
     let zendesk = o.capability_id(&support, "zendesk").await;
     // A page's worth written straight to the table (the console would take minutes)...
-    let bulk = usize::try_from(GRANT_PAGE).unwrap();
+    let bulk = usize::try_from(PAGE).unwrap();
     let now = app::domain::now();
     let rows: Vec<grant::ActiveModel> = (0..bulk)
         .map(|i| grant::ActiveModel {
@@ -491,6 +491,25 @@ async fn a_space_with_more_grants_than_one_read_is_answered_whole(app: TestApp) 
             reply.json["decision"], expected,
             "{action} {access}: {}",
             reply.json
+        );
+    }
+
+    // The evaluation reads through the same pages, for the whole space or one persona.
+    let space = app::domain::entities::space::Entity::find_by_id(support.as_str())
+        .one(&o.app.ctx.db)
+        .await
+        .unwrap()
+        .unwrap();
+    for only in [None, Some(milo.as_str())] {
+        let facts = app::domain::evaluation::data::load(&o.app.ctx.db, &space, only, now)
+            .await
+            .unwrap();
+        let facts = facts.personas.iter().find(|p| p.id == milo).unwrap();
+        assert_eq!(facts.grants.len(), bulk + 3, "only {only:?}");
+        let last = format!("bulk_{:05}", bulk - 1);
+        assert!(
+            facts.grants.iter().any(|g| g.fact.label.ends_with(&last)),
+            "the last page is missing from the evaluation (only {only:?})"
         );
     }
 }

@@ -1,6 +1,7 @@
 //! What the checks read, loaded in a fixed number of set-based queries whatever the
 //! number of personas (a space of a thousand costs the same dozen-odd queries as a
-//! space of one). The checks themselves (`checks`) are pure over this.
+//! space of one), plus one per `stored::PAGE` grants. The checks themselves (`checks`)
+//! are pure over this.
 
 use sea_orm::sea_query::Query;
 use sea_orm::{
@@ -10,10 +11,11 @@ use std::collections::{BTreeSet, HashMap};
 
 use crate::AppError;
 use crate::domain::entities::{
-    approval, capability, capability_action, decision, grant, kill_switch, membership, persona,
-    promotion, space, switch_release, switch_trigger, user,
+    approval, capability, capability_action, decision, kill_switch, membership, persona, promotion,
+    space, switch_release, switch_trigger, user,
 };
 use crate::domain::grants::rules::is_risky;
+use crate::domain::grants::stored;
 use crate::domain::personas::continuity_from_db;
 use crate::domain::rollout::exposure::GrantFact;
 use crate::domain::rollout::limits::{self, Limits};
@@ -68,8 +70,6 @@ pub struct SpaceFacts {
 
 /// id, name, stage, role description, on-call user, continuity.
 type PersonaRow = (String, String, i16, String, Option<String>, String);
-/// persona, capability, action, access, environments (JSON), minimum stage.
-type GrantTuple = (String, String, String, String, String, i16);
 /// id, scope, scope id, engaged, reason, last drill at, last drill duration.
 type SwitchRow = (
     String,
@@ -110,14 +110,6 @@ pub async fn load(
         .into_tuple()
         .all(db)
         .await?;
-    let mut in_space = Query::select()
-        .column(persona::Column::Id)
-        .from(persona::Entity)
-        .and_where(persona::Column::SpaceId.eq(space.id.as_str()))
-        .to_owned();
-    if let Some(id) = only {
-        in_space.and_where(persona::Column::Id.eq(id));
-    }
     let capabilities: HashMap<String, capability::Model> = capability::Entity::find()
         .filter(capability::Column::SpaceId.eq(space.id.as_str()))
         .all(db)
@@ -135,20 +127,6 @@ pub async fn load(
                     .to_owned(),
             ),
         )
-        .all(db)
-        .await?;
-    let grants: Vec<GrantTuple> = grant::Entity::find()
-        .select_only()
-        .columns([
-            grant::Column::PersonaId,
-            grant::Column::CapabilityId,
-            grant::Column::ActionName,
-            grant::Column::Access,
-            grant::Column::Environments,
-            grant::Column::MinStage,
-        ])
-        .filter(grant::Column::PersonaId.in_subquery(in_space))
-        .into_tuple()
         .all(db)
         .await?;
     let switches: Vec<SwitchRow> = kill_switch::Entity::find()
@@ -208,44 +186,47 @@ pub async fn load(
     // Grants repeat a handful of environment lists: parse each distinct one once.
     let mut parsed: HashMap<String, Vec<String>> = HashMap::new();
     let mut grants_of: HashMap<String, Vec<GrantRow>> = HashMap::new();
-    for (persona_id, capability_id, action_name, access, environments, min_stage) in grants {
-        let Some(cap) = capabilities.get(&capability_id) else {
-            continue;
+    stored::each_in_space(db, &space.id, only, |g| {
+        let Some(cap) = capabilities.get(&g.capability_id) else {
+            return;
         };
         let covered = by_capability
             .get(cap.id.as_str())
             .map(Vec::as_slice)
             .unwrap_or(&[]);
+        let action = g.action.as_str();
         let risky = covered
             .iter()
-            .any(|a| (action_name.is_empty() || a.name == action_name) && is_risky(a));
-        let environments = match parsed.get(&environments) {
+            .any(|a| (action.is_empty() || a.name == action) && is_risky(a));
+        let environments = match parsed.get(&g.environments) {
             Some(list) => list.clone(),
             None => {
-                let list: Vec<String> = serde_json::from_str(&environments).unwrap_or_default();
-                parsed.insert(environments, list.clone());
+                let list: Vec<String> = serde_json::from_str(&g.environments).unwrap_or_default();
+                parsed.insert(g.environments, list.clone());
                 list
             }
         };
-        let label = if action_name.is_empty() {
+        let access = g.access.as_str();
+        let label = if action.is_empty() {
             format!("{access} · {}", cap.name)
         } else {
-            format!("{access} · {} › {action_name}", cap.name)
+            format!("{access} · {} › {action}", cap.name)
         };
-        grants_of.entry(persona_id).or_default().push(GrantRow {
+        grants_of.entry(g.persona_id).or_default().push(GrantRow {
             fact: GrantFact {
                 label,
                 capability_key: cap.key.clone(),
                 external: cap.source == "external",
                 environments,
-                min_stage: u8::try_from(min_stage).unwrap_or(1),
+                min_stage: u8::try_from(g.min_stage).unwrap_or(1),
                 exposes: access != "denied",
             },
             builtin: (cap.source == "builtin" && cap.enabled).then(|| cap.key.clone()),
-            access: Access::parse(&access).unwrap_or(Access::Denied),
+            access: Access::parse(access).unwrap_or(Access::Denied),
             risky,
         });
-    }
+    })
+    .await?;
     let persona_switch: HashMap<&str, &SwitchRow> = switches
         .iter()
         .filter(|s| s.1 == "persona")

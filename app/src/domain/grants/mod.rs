@@ -3,6 +3,7 @@
 //! silent overwrite.
 
 pub mod rules;
+pub mod stored;
 
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, sea_query::Expr};
 

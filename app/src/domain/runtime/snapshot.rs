@@ -1,12 +1,13 @@
 //! Everything the runtime API needs to answer for one space, read in a handful of
 //! set-based queries and kept in memory until something in the space changes.
 
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, OnceLock};
 
 use crate::AppError;
-use crate::domain::entities::{app, capability, environment, grant, kill_switch, persona, space};
+use crate::domain::entities::{app, capability, environment, kill_switch, persona, space};
+use crate::domain::grants::stored;
 use crate::domain::policy::decide::{GrantRule, PersonaPolicy};
 use crate::types::Access;
 
@@ -126,7 +127,7 @@ impl SpaceSnapshot {
     }
 }
 
-/// Reads a space's snapshot: six queries, and one more per `GRANT_PAGE` grants.
+/// Reads a space's snapshot: six queries, and one more per `stored::PAGE` grants.
 pub async fn load(db: &impl ConnectionTrait, space_id: &str) -> Result<SpaceSnapshot, AppError> {
     let space = space::Entity::find_by_id(space_id)
         .one(db)
@@ -265,70 +266,31 @@ pub async fn load(db: &impl ConnectionTrait, space_id: &str) -> Result<SpaceSnap
     })
 }
 
-/// Grants read per query while loading a snapshot.
-pub const GRANT_PAGE: u64 = 4_096;
-
-/// The space's grants as rules, per persona, read a page at a time in id order and only
-/// the columns the rules need. Read whole, a space of 1,000 personas × 100 grants held
-/// every row twice over (the driver's rows, then the models) and left the server about
-/// 200 MiB larger after its first policy request (docs/benchmarks.md, session 18).
+/// The space's grants as rules, per persona. Grants of a disabled capability stay in
+/// the database but reach nothing.
 async fn grants_by_persona(
     db: &impl ConnectionTrait,
     space_id: &str,
     capabilities: &HashMap<&str, &capability::Model>,
 ) -> Result<HashMap<String, Vec<(GrantRule, String)>>, AppError> {
     let mut grants_of: HashMap<String, Vec<(GrantRule, String)>> = HashMap::new();
-    let mut after: Option<String> = None;
-    loop {
-        let mut page = grant::Entity::find()
-            .select_only()
-            .columns([
-                grant::Column::Id,
-                grant::Column::PersonaId,
-                grant::Column::CapabilityId,
-                grant::Column::ActionName,
-                grant::Column::Access,
-                grant::Column::Environments,
-                grant::Column::MinStage,
-            ])
-            .filter(
-                grant::Column::PersonaId.in_subquery(
-                    sea_orm::sea_query::Query::select()
-                        .column(persona::Column::Id)
-                        .from(persona::Entity)
-                        .and_where(persona::Column::SpaceId.eq(space_id))
-                        .to_owned(),
-                ),
-            )
-            .order_by_asc(grant::Column::Id)
-            .limit(GRANT_PAGE);
-        if let Some(after) = &after {
-            page = page.filter(grant::Column::Id.gt(after.as_str()));
-        }
-        let rows: Vec<(String, String, String, String, String, String, i16)> =
-            page.into_tuple().all(db).await?;
-        let last_page = (rows.len() as u64) < GRANT_PAGE;
-        after = rows.last().map(|row| row.0.clone());
-        for (_, persona_id, capability_id, action, access, environments, min_stage) in rows {
-            // Grants of a disabled capability stay in the database but reach nothing.
-            let Some(cap) = capabilities.get(capability_id.as_str()) else {
-                continue;
-            };
-            grants_of.entry(persona_id).or_default().push((
-                GrantRule {
-                    capability: cap.key.clone(),
-                    action: (!action.is_empty()).then_some(action),
-                    access: Access::parse(&access).unwrap_or(Access::Denied),
-                    environments: serde_json::from_str(&environments).unwrap_or_default(),
-                    min_stage: u8::try_from(min_stage).unwrap_or(u8::MAX),
-                },
-                cap.source.clone(),
-            ));
-        }
-        if last_page {
-            return Ok(grants_of);
-        }
-    }
+    stored::each_in_space(db, space_id, None, |g| {
+        let Some(cap) = capabilities.get(g.capability_id.as_str()) else {
+            return;
+        };
+        grants_of.entry(g.persona_id).or_default().push((
+            GrantRule {
+                capability: cap.key.clone(),
+                action: (!g.action.is_empty()).then_some(g.action),
+                access: Access::parse(&g.access).unwrap_or(Access::Denied),
+                environments: serde_json::from_str(&g.environments).unwrap_or_default(),
+                min_stage: u8::try_from(g.min_stage).unwrap_or(u8::MAX),
+            },
+            cap.source.clone(),
+        ));
+    })
+    .await?;
+    Ok(grants_of)
 }
 
 #[cfg(test)]
