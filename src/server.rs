@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use app::domain::Ctx;
 use app::domain::db::{self, DatabaseUrl};
+use app::domain::runtime::background_writer::{BackgroundWriter, Lanes};
 
 use crate::assets::{OUTPUT_NAME, find_site_dir};
 use crate::config::{ServeArgs, WebConfig};
@@ -74,7 +75,7 @@ pub async fn serve(database: DatabaseUrl, args: ServeArgs) -> Result<(), String>
     let state = AppState::new(leptos_options(&site.to_string_lossy(), args.addr), ctx, web);
     spawn_session_sweeper(DbSessionStore::new(conn));
     spawn_last_used_flusher(state.ctx.clone());
-    spawn_decision_flusher(state.ctx.clone());
+    spawn_decision_flusher(state.ctx.clone(), background_writer(&database).await);
     let flush_at_exit = state.ctx.clone();
     let closing = state.ctx.runtime.clone();
     let app = crate::router::build(state);
@@ -114,15 +115,47 @@ fn spawn_last_used_flusher(ctx: app::domain::Ctx) {
     });
 }
 
+/// The decision recorder's own low-priority connection, where the database and the
+/// platform allow one (see `background_writer`); without it the pool does the writes.
+async fn background_writer(database: &DatabaseUrl) -> Option<BackgroundWriter> {
+    match BackgroundWriter::open(database).await {
+        Ok(Some(writer)) => {
+            tracing::info!(
+                thread = writer.thread(),
+                "runtime decisions are written by a low-priority thread while the CPU has room"
+            );
+            Some(writer)
+        }
+        Ok(None) => None,
+        Err(e) => {
+            tracing::warn!(error = %e, "no low-priority connection for runtime decisions; using the pool");
+            None
+        }
+    }
+}
+
 /// Writes runtime decisions to the activity feed in batches, off the request path.
-fn spawn_decision_flusher(ctx: app::domain::Ctx) {
+fn spawn_decision_flusher(ctx: app::domain::Ctx, background: Option<BackgroundWriter>) {
     tokio::spawn(async move {
         let every = app::domain::runtime::decision_log::FLUSH_EVERY;
         let mut tick = tokio::time::interval(every);
+        let mut lanes = Lanes::new(background);
         loop {
             tick.tick().await;
             let started = std::time::Instant::now();
-            let flushed = ctx.runtime.log.flush(&ctx.db, &ctx.runtime.hub).await;
+            let overruns = lanes.overruns();
+            let flushed = ctx
+                .runtime
+                .log
+                .flush_through(&ctx.db, &mut lanes, &ctx.runtime.hub)
+                .await;
+            if lanes.overruns() > overruns {
+                tracing::debug!(
+                    "the CPU had no room for the low-priority decision writer; \
+                     writing at normal priority for the next {} flushes",
+                    app::domain::runtime::background_writer::FOREGROUND_AFTER_OVERRUN
+                );
+            }
             let took = started.elapsed();
             let ms = took.as_millis() as u64;
             match flushed {

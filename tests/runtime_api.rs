@@ -44,6 +44,104 @@ on_both_databases!(
     a_space_with_more_grants_than_one_read_is_answered_whole,
 );
 
+/// The decision recorder's own connection (SQLite files, Linux): its worker thread runs
+/// at the lowest priority, and every decision is written exactly once, whether the
+/// background write commits or overruns its budget and is redone through the pool.
+/// After an overrun the pool writes for a while, then the background is tried again.
+#[cfg(target_os = "linux")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_recorder_writes_at_low_priority_and_gives_way_without_losing_a_decision() {
+    use app::domain::runtime::background_writer::{
+        BackgroundWriter, FOREGROUND_AFTER_OVERRUN, Lanes,
+    };
+    use app::domain::runtime::thread_priority::{LOWEST, nice_of};
+
+    let o = serve(TestApp::new(common::TestDb::sqlite()).await).await;
+    let token = o.full_token(&o.space("Support")).await;
+    let ava = o.persona("Ava");
+    let writer = BackgroundWriter::open(&o.app.db.url)
+        .await
+        .unwrap()
+        .expect("a SQLite file gets a writer of its own");
+    let thread = writer.thread().to_owned();
+    assert_eq!(nice_of(&thread), Some(LOWEST));
+    let ctx = &o.app.ctx;
+    let decide = |n: usize| {
+        let (o, token, ava) = (&o, &token, &ava);
+        async move {
+            for _ in 0..n {
+                let r = o
+                    .decide(token, ask(ava, "chat", None, "read", "sandbox"))
+                    .await;
+                assert_eq!(r.status, 200, "{}", r.json);
+            }
+        }
+    };
+    let stored = || async { decision::Entity::find().count(&ctx.db).await.unwrap() };
+
+    // Room to spare: the background connection writes the batch.
+    decide(40).await;
+    let mut lanes = Lanes::new(Some(writer));
+    let log = &ctx.runtime.log;
+    let hub = &ctx.runtime.hub;
+    assert_eq!(
+        log.flush_through(&ctx.db, &mut lanes, hub).await.unwrap(),
+        40
+    );
+    assert_eq!((lanes.written(), lanes.overruns()), (1, 0));
+    assert_eq!(stored().await, 40);
+    assert_eq!(
+        nice_of(&thread),
+        Some(LOWEST),
+        "still lowered after writing"
+    );
+
+    // No room (a budget of nothing): the background write passes its deadline after its
+    // first statement, is rolled back, and the pool writes the whole batch, once.
+    let mut lanes = lanes.with_budget(Duration::ZERO);
+    decide(100).await;
+    assert_eq!(
+        log.flush_through(&ctx.db, &mut lanes, hub).await.unwrap(),
+        100
+    );
+    assert_eq!((lanes.written(), lanes.overruns()), (1, 1));
+    assert_eq!(stored().await, 140);
+
+    // The pool keeps writing for the next flushes, then the background is tried again.
+    for round in 0..FOREGROUND_AFTER_OVERRUN {
+        decide(1).await;
+        assert_eq!(
+            log.flush_through(&ctx.db, &mut lanes, hub).await.unwrap(),
+            1
+        );
+        assert_eq!(lanes.overruns(), 1, "round {round} went to the background");
+    }
+    decide(1).await;
+    assert_eq!(
+        log.flush_through(&ctx.db, &mut lanes, hub).await.unwrap(),
+        1
+    );
+    assert_eq!(lanes.overruns(), 2, "the background was tried again");
+    assert_eq!(
+        stored().await,
+        140 + u64::from(FOREGROUND_AFTER_OVERRUN) + 1
+    );
+    assert_eq!(log.dropped(), 0);
+}
+
+/// Where a low-priority thread gains nothing, there is none: PostgreSQL works in its own
+/// processes, and an in-memory SQLite database has one connection only.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_recorder_has_no_connection_of_its_own_where_it_would_gain_nothing() {
+    use app::domain::db::DatabaseUrl;
+    use app::domain::runtime::background_writer::BackgroundWriter;
+    let memory = DatabaseUrl::parse("sqlite::memory:").unwrap();
+    assert!(BackgroundWriter::open(&memory).await.unwrap().is_none());
+    if let Some(db) = common::TestDb::postgres().await {
+        assert!(BackgroundWriter::open(&db.url).await.unwrap().is_none());
+    }
+}
+
 /// The server on a real port, and what the tests set it up with.
 struct Outside {
     app: TestApp,

@@ -1,7 +1,7 @@
 //! Connecting to SQLite or PostgreSQL, migrating, readiness, and write transactions.
 
 use migration::{Migrator, MigratorTrait};
-use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbErr,
     SqliteTransactionMode, TransactionOptions, TransactionTrait,
@@ -88,6 +88,37 @@ pub fn redact(url: &str) -> String {
 }
 
 pub async fn connect(url: &DatabaseUrl) -> Result<DatabaseConnection, DbErr> {
+    Database::connect(options(url)?).await
+}
+
+/// A pool of exactly one SQLite connection, kept open for the server's life, whose
+/// worker thread is named `thread` (so that thread can be found and its priority
+/// lowered). `None` where there is no such thread to set apart: PostgreSQL does the work
+/// in its own processes, and another connection to in-memory SQLite would be another,
+/// empty, database.
+pub async fn connect_dedicated_sqlite(
+    url: &DatabaseUrl,
+    thread: String,
+) -> Result<Option<DatabaseConnection>, DbErr> {
+    let DatabaseUrl::Sqlite { path: Some(_), .. } = url else {
+        return Ok(None);
+    };
+    let mut opts = options(url)?;
+    opts.max_connections(1)
+        .min_connections(1)
+        .idle_timeout(None::<Duration>)
+        .max_lifetime(None::<Duration>)
+        .map_sqlx_sqlite_opts(move |o| {
+            let thread = thread.clone();
+            sqlite_pragmas(o).thread_name(move |_| thread.clone())
+        });
+    let conn = Database::connect(opts).await?;
+    // The pool opens its connection (and so its thread) on first use: use it now.
+    conn.ping().await?;
+    Ok(Some(conn))
+}
+
+fn options(url: &DatabaseUrl) -> Result<ConnectOptions, DbErr> {
     let mut opts = ConnectOptions::new(url.url());
     opts.sqlx_logging(false)
         .connect_timeout(Duration::from_secs(10))
@@ -99,20 +130,22 @@ pub async fn connect(url: &DatabaseUrl) -> Result<DatabaseConnection, DbErr> {
             std::fs::create_dir_all(parent)
                 .map_err(|e| DbErr::Custom(format!("cannot create {}: {e}", parent.display())))?;
         }
-        // The control plane favours durability: WAL for concurrent readers, FULL sync,
-        // enforced foreign keys, and a busy timeout instead of instant lock errors.
-        opts.map_sqlx_sqlite_opts(|o| {
-            o.journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Full)
-                .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(5))
-        });
+        opts.map_sqlx_sqlite_opts(sqlite_pragmas);
         if path.is_none() {
             // Every pooled connection to `:memory:` would be its own empty database.
             opts.max_connections(1);
         }
     }
-    Database::connect(opts).await
+    Ok(opts)
+}
+
+/// The control plane favours durability: WAL for concurrent readers, FULL sync, enforced
+/// foreign keys, and a busy timeout instead of instant lock errors.
+fn sqlite_pragmas(o: SqliteConnectOptions) -> SqliteConnectOptions {
+    o.journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Full)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(5))
 }
 
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {

@@ -1,6 +1,8 @@
 //! Decisions recorded for the activity feed without a database write per request: the
 //! hot path appends a compact row to memory, a background task writes batches every
 //! second (and at shutdown), then tells open Activity pages which spaces have news.
+//! With SQLite it writes through a connection of its own at low priority while the core
+//! has idle time (`background_writer`).
 //!
 //! The writer binds rows straight into a multi-row INSERT whose text depends only on
 //! the row count, and uses a handful of counts (powers of two), so the few statement
@@ -14,7 +16,9 @@ use sea_orm::{
 use std::collections::{BTreeSet, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
+use std::time::Instant;
 
+use super::background_writer::Lanes;
 use super::hub::Hub;
 use crate::AppError;
 use crate::domain::entities::decision;
@@ -53,6 +57,9 @@ const COLUMNS: [decision::Column; 13] = [
 pub struct DecisionLog {
     pending: Mutex<VecDeque<Row>>,
     dropped: AtomicU64,
+    /// Held while a batch is being written, so the flush at shutdown waits for one in
+    /// flight (its rows are no longer pending) before the process exits.
+    writing: tokio::sync::Mutex<()>,
 }
 
 /// One decision as the feed keeps it.
@@ -191,8 +198,22 @@ impl DecisionLog {
         self.dropped.load(Ordering::Relaxed)
     }
 
-    /// Writes what is pending in one transaction; on failure it is kept for the next try.
+    /// Writes what is pending in one transaction through the shared pool; on failure it
+    /// is kept for the next try.
     pub async fn flush(&self, db: &DatabaseConnection, hub: &Hub) -> Result<usize, AppError> {
+        self.flush_through(db, &mut Lanes::new(None), hub).await
+    }
+
+    /// As `flush`, through the background connection when `lanes` offers it. A write
+    /// that overruns the lanes' budget there is rolled back and redone through `db`,
+    /// so a batch is written whole, once, or kept.
+    pub async fn flush_through(
+        &self,
+        db: &DatabaseConnection,
+        lanes: &mut Lanes,
+        hub: &Hub,
+    ) -> Result<usize, AppError> {
+        let _writing = self.writing.lock().await;
         let batch = {
             let mut pending = self.pending.lock().unwrap_or_else(PoisonError::into_inner);
             if pending.is_empty() {
@@ -204,7 +225,28 @@ impl DecisionLog {
             std::mem::replace(&mut *pending, VecDeque::with_capacity(room))
         };
         let total = batch.len();
-        match write(db, &batch).await {
+        let budget = lanes.budget();
+        let mut written = false;
+        if let Some(background) = lanes.background().await {
+            let deadline = Instant::now() + budget;
+            match write(background, &batch, Some(deadline)).await {
+                Ok(()) => {
+                    lanes.wrote();
+                    written = true;
+                }
+                Err(Failed::Late) => lanes.overran(),
+                Err(Failed::Db(e)) => tracing::warn!(
+                    error = %e,
+                    "the background connection could not record runtime decisions; using the pool"
+                ),
+            }
+        }
+        let result = if written {
+            Ok(())
+        } else {
+            write(db, &batch, None).await
+        };
+        match result {
             Ok(()) => {
                 let spaces: BTreeSet<&str> = batch.iter().map(|r| r.space_id.as_str()).collect();
                 for space in spaces {
@@ -221,7 +263,11 @@ impl DecisionLog {
                     pending.pop_front();
                     self.dropped.fetch_add(1, Ordering::Relaxed);
                 }
-                Err(e)
+                Err(match e {
+                    Failed::Db(e) => e,
+                    // No deadline was set for the pool.
+                    Failed::Late => AppError::Internal,
+                })
             }
         }
     }
@@ -237,8 +283,26 @@ async fn release(mut batch: VecDeque<Row>) {
     }
 }
 
-/// Writes `batch` in one transaction: all of it or, on failure, none of it.
-async fn write(db: &DatabaseConnection, batch: &VecDeque<Row>) -> Result<(), AppError> {
+/// Why a write left nothing behind.
+enum Failed {
+    /// It passed its deadline and was rolled back.
+    Late,
+    Db(AppError),
+}
+
+impl From<sea_orm::DbErr> for Failed {
+    fn from(e: sea_orm::DbErr) -> Self {
+        Self::Db(e.into())
+    }
+}
+
+/// Writes `batch` in one transaction: all of it or, on failure, none of it. Past
+/// `deadline` (checked after each statement) it rolls back and gives up.
+async fn write(
+    db: &DatabaseConnection,
+    batch: &VecDeque<Row>,
+    deadline: Option<Instant>,
+) -> Result<(), Failed> {
     let backend = db.get_database_backend();
     let txn = db.begin().await?;
     // Most statements are full chunks: their text is built once per batch (and only if
@@ -258,6 +322,10 @@ async fn write(db: &DatabaseConnection, batch: &VecDeque<Row>) -> Result<(), App
         };
         txn.execute_raw(Statement::from_sql_and_values(backend, sql, values))
             .await?;
+        if deadline.is_some_and(|d| Instant::now() >= d) {
+            txn.rollback().await?;
+            return Err(Failed::Late);
+        }
         // Let waiting requests run between statements.
         tokio::task::yield_now().await;
     }

@@ -5,6 +5,7 @@
 //! a hint that it exists elsewhere.
 
 pub mod approvals;
+pub mod background_writer;
 pub mod cache;
 pub mod changes;
 pub mod decision_log;
@@ -14,6 +15,7 @@ pub mod hub;
 pub mod policy;
 pub mod snapshot;
 pub mod stream;
+pub mod thread_priority;
 
 use sea_orm::{DatabaseConnection, DatabaseTransaction};
 
