@@ -138,8 +138,4 @@ impl Lanes {
     pub fn written(&self) -> u64 {
         self.written
     }
-
-    pub fn has_background(&self) -> bool {
-        self.background.is_some()
-    }
 }

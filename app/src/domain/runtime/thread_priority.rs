@@ -12,39 +12,40 @@ pub const LOWEST: i32 = 19;
 /// The longest thread name Linux keeps (`comm` holds 15 bytes and a terminator).
 pub const NAME_MAX: usize = 15;
 
+/// This process's threads named `name` (as `comm` keeps it: cut to `NAME_MAX` bytes).
+/// A thread that ends while we look is left out.
+#[cfg(target_os = "linux")]
+fn threads_named(name: &str) -> Vec<rustix::process::Pid> {
+    let wanted = &name.as_bytes()[..name.len().min(NAME_MAX)];
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return Vec::new();
+    };
+    tasks
+        .flatten()
+        .filter(|task| {
+            std::fs::read(task.path().join("comm"))
+                .is_ok_and(|comm| comm.strip_suffix(b"\n").unwrap_or(&comm) == wanted)
+        })
+        .filter_map(|task| {
+            let tid = task.file_name().to_str()?.parse::<i32>().ok()?;
+            rustix::process::Pid::from_raw(tid)
+        })
+        .collect()
+}
+
 /// Lowers every thread of this process named `name` to nice `LOWEST` (those already
 /// there are left alone) and returns how many now run at it.
 #[cfg(target_os = "linux")]
 pub fn lower_named(name: &str) -> usize {
-    use rustix::process::{Pid, getpriority_process, setpriority_process};
-    let wanted = &name.as_bytes()[..name.len().min(NAME_MAX)];
-    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
-        return 0;
-    };
-    let mut lowered = 0;
-    for task in tasks.flatten() {
-        let Ok(comm) = std::fs::read(task.path().join("comm")) else {
-            continue; // The thread ended while we looked.
-        };
-        if comm.strip_suffix(b"\n").unwrap_or(&comm) != wanted {
-            continue;
-        }
-        let Some(pid) = task
-            .file_name()
-            .to_str()
-            .and_then(|tid| tid.parse::<i32>().ok())
-            .and_then(Pid::from_raw)
-        else {
-            continue;
-        };
-        let at_lowest = match getpriority_process(Some(pid)) {
+    use rustix::process::{getpriority_process, setpriority_process};
+    threads_named(name)
+        .into_iter()
+        .filter(|&pid| match getpriority_process(Some(pid)) {
             Ok(nice) if nice >= LOWEST => true,
             Ok(_) => setpriority_process(Some(pid), LOWEST).is_ok(),
             Err(_) => false,
-        };
-        lowered += usize::from(at_lowest);
-    }
-    lowered
+        })
+        .count()
 }
 
 #[cfg(not(target_os = "linux"))]
@@ -55,19 +56,10 @@ pub fn lower_named(_name: &str) -> usize {
 /// The nice value of this process's thread named `name`, if there is exactly one.
 #[cfg(target_os = "linux")]
 pub fn nice_of(name: &str) -> Option<i32> {
-    let wanted = &name.as_bytes()[..name.len().min(NAME_MAX)];
-    let mut found = None;
-    for task in std::fs::read_dir("/proc/self/task").ok()?.flatten() {
-        let comm = std::fs::read(task.path().join("comm")).unwrap_or_default();
-        if comm.strip_suffix(b"\n").unwrap_or(&comm) == wanted {
-            if found.is_some() {
-                return None;
-            }
-            let pid = task.file_name().to_str()?.parse::<i32>().ok()?;
-            found = Some(rustix::process::Pid::from_raw(pid)?);
-        }
+    match threads_named(name)[..] {
+        [pid] => rustix::process::getpriority_process(Some(pid)).ok(),
+        _ => None,
     }
-    rustix::process::getpriority_process(Some(found?)).ok()
 }
 
 #[cfg(not(target_os = "linux"))]
