@@ -87,6 +87,17 @@ pub async fn serve_router(
     Ok(())
 }
 
+/// Socket options for an accepted connection. TCP_NODELAY: an event stream writes one
+/// small event at a time, and HTTP/2 writes frames as they are ready; with Nagle's
+/// algorithm a second small write waits for the first one's ACK, which a client's
+/// delayed ACK can hold back for 40 ms (Linux) or more. Every response here is written
+/// whole when it is ready, so there is nothing for Nagle to coalesce.
+fn tune(tcp: &TcpStream, addr: SocketAddr) {
+    if let Err(e) = tcp.set_nodelay(true) {
+        tracing::debug!(error = %e, %addr, "cannot set TCP_NODELAY");
+    }
+}
+
 async fn serve_connection(
     tcp: TcpStream,
     addr: SocketAddr,
@@ -94,6 +105,7 @@ async fn serve_connection(
     watcher: Watcher,
     mut stop: watch::Receiver<bool>,
 ) {
+    tune(&tcp, addr);
     let mut first = [0u8; H2_PREFACE.len()];
     let opening = tokio::select! {
         peeked = tcp.peek(&mut first) => match peeked {
@@ -241,6 +253,20 @@ mod tests {
                 "the server's first frame is SETTINGS: {answer:?}"
             );
         }
+    }
+
+    #[tokio::test]
+    async fn an_accepted_connection_sends_small_writes_at_once() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let _client = TcpStream::connect(addr).await.unwrap();
+        let (accepted, peer) = listener.accept().await.unwrap();
+        assert!(
+            !accepted.nodelay().unwrap(),
+            "the kernel's default is Nagle"
+        );
+        tune(&accepted, peer);
+        assert!(accepted.nodelay().unwrap());
     }
 
     #[tokio::test]
