@@ -3,7 +3,8 @@
 # pinned to core 0, with the load generator on core 1. Saturation with
 # `wrk -t1 -c32 -d10s` (the reference's method), then p50/p99 with oha at a fixed rate of
 # half that (decisions drawn at random over the seeded personas in both), each after the
-# same rate against /healthz for the machine's floor. Then change ->
+# same rate against /healthz (our server's floor) and against a one-worker nginx on the
+# same core (the machine's and the generator's floor, without our stack). Then change ->
 # stream receipt latency over 1,000 open streams, and the server's RSS with 10,000 idle
 # streams. Needs the release build (make build).
 set -euo pipefail
@@ -12,6 +13,7 @@ cd "$(dirname "$0")/.."
 bin="$CARGO_TARGET_DIR/release/persona-console"
 [ -x "$bin" ] || { echo "build first: make build" >&2; exit 1; }
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+[ -x /usr/sbin/nginx ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx-light >/dev/null; }
 if ! command -v oha >/dev/null; then
   echo "   (installing oha, the fixed-rate load generator, into $PERSONA_TOOLS: a few minutes, once)"
   cargo install oha --version 1.16.0 --locked --root "$PERSONA_TOOLS" --target-dir "$PERSONA_CACHE/tool-build" >/dev/null
@@ -26,7 +28,8 @@ work=$(mktemp -d)
 port=3198
 base="http://127.0.0.1:$port/api/runtime/v1"
 server=""
-trap '[ -n "$server" ] && kill $server 2>/dev/null; rm -rf "$work"' EXIT
+nginx=""
+trap '[ -n "$server" ] && kill $server 2>/dev/null; [ -n "$nginx" ] && kill $nginx 2>/dev/null; rm -rf "$work"' EXIT
 PERSONA_BENCH_DB="$work/runtime.db" cargo bench -p persona-console --bench runtime_seed 2>/dev/null >"$work/seed.json"
 token=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["token"])' "$work/seed.json")
 persona=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["personas"][500])' "$work/seed.json")
@@ -66,8 +69,41 @@ DATABASE_URL="sqlite://$work/runtime.db" PERSONA_RUNTIME_RATE=100000000 RUST_LOG
   $pin_server "$bin" serve --addr "127.0.0.1:$port" >"$work/server.log" 2>&1 &
 server=$!
 for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
-# Warm the space's snapshot once.
-curl -fsS -H "Authorization: Bearer $token" "$base/personas/$persona/policy" >/dev/null
+# The control: nginx on the server's core (one worker, no logs), answering the same bytes
+# our server does: a copy of the policy document (13.7 KB with the seed) for the policy
+# run, a short answer for the decisions run. Its p99 at a rate is what the machine, the
+# loopback and the generator add for those bytes, without our server's stack.
+nginx_port=$((port - 1))
+mkdir -p "$work/nginx/root"
+# nginx's worker runs as nobody: let it reach the copy (mktemp makes the folder 0700).
+chmod o+x "$work"
+cat >"$work/nginx/nginx.conf" <<CONF
+worker_processes 1;
+daemon off;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  keepalive_requests 100000000;
+  client_body_temp_path $work/nginx/body;
+  proxy_temp_path $work/nginx/proxy;
+  fastcgi_temp_path $work/nginx/fastcgi;
+  uwsgi_temp_path $work/nginx/uwsgi;
+  scgi_temp_path $work/nginx/scgi;
+  server {
+    listen 127.0.0.1:$nginx_port;
+    location = /policy.json { root $work/nginx/root; default_type application/json; etag off; }
+    location / { default_type application/json; return 200 '{"decision":"allow","reason":"granted","policy_version":1}'; }
+  }
+}
+CONF
+$pin_server /usr/sbin/nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" >"$work/nginx/out.log" 2>&1 &
+nginx=$!
+for _ in $(seq 1 50); do curl -fsS "http://127.0.0.1:$nginx_port/" >/dev/null 2>&1 && break; sleep 0.1; done
+# Warm the space's snapshot once, and give nginx the same document to serve.
+curl -fsS -H "Authorization: Bearer $token" "$base/personas/$persona/policy" >"$work/nginx/root/policy.json"
+echo "policy document: $(stat -c %s "$work/nginx/root/policy.json") bytes (nginx serves a copy as the control)"
 
 saturate() { # name script -> prints req/s
   $pin_load wrk -t1 -c32 -d10s -s "$work/$2.lua" "http://127.0.0.1:$port" >"$work/$1.wrk" 2>&1
@@ -95,16 +131,19 @@ drained() {
 }
 
 # Each endpoint at saturation, then at half of that.
-# Each half-rate run follows the same rate against /healthz, which does no work: its p99
-# is this machine's floor at that rate (generator, scheduler, neighbours). A floor near
+# Each half-rate run follows the same rate against nginx (the machine's and generator's
+# floor: scheduler, neighbours, loopback, oha) and against our /healthz, which does no
+# work (that floor plus our server's connection handling and middleware). A floor near
 # or above 2 ms means the run cannot judge the 2 ms target (docs/benchmarks.md).
 policy_rps=$(saturate policy policy)
+half floor_nginx_same_bytes $((policy_rps / 2)) "http://127.0.0.1:$nginx_port/policy.json"
 half floor_healthz $((policy_rps / 2)) "http://127.0.0.1:$port/healthz"
 half policy $((policy_rps / 2)) -H "Authorization: Bearer $token" "$base/personas/$persona/policy"
 decisions_rps=$(saturate decisions decisions)
 drained
 echo "runtime_policy_saturation_rps=$policy_rps runtime_decisions_saturation_rps=$decisions_rps (wrk -t1 -c32 -d10s$([ -n "$pin_server" ] && echo ', server on 1 core'))"
 grep -h "Non-2xx" "$work"/*.wrk && { echo "non-2xx answers under load" >&2; exit 1; } || true
+half floor_nginx $((decisions_rps / 2)) "http://127.0.0.1:$nginx_port/healthz"
 half floor_healthz $((decisions_rps / 2)) "http://127.0.0.1:$port/healthz"
 half decisions $((decisions_rps / 2)) -m POST -H "Authorization: Bearer $token" -H "Content-Type: application/json" \
   -Z "$work/decisions.bodies" "$base/decisions"
