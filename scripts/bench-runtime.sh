@@ -101,6 +101,8 @@ CONF
 $pin_server /usr/sbin/nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" >"$work/nginx/out.log" 2>&1 &
 nginx=$!
 for _ in $(seq 1 50); do curl -fsS "http://127.0.0.1:$nginx_port/" >/dev/null 2>&1 && break; sleep 0.1; done
+curl -fsS "http://127.0.0.1:$nginx_port/" >/dev/null 2>&1 \
+  || { echo "the nginx control did not start on port $nginx_port:" >&2; cat "$work/nginx/out.log" "$work/nginx/error.log" >&2 2>/dev/null; exit 1; }
 # Warm the space's snapshot once, and give nginx the same document to serve.
 curl -fsS -H "Authorization: Bearer $token" "$base/personas/$persona/policy" >"$work/nginx/root/policy.json"
 echo "policy document: $(stat -c %s "$work/nginx/root/policy.json") bytes (nginx serves a copy as the control)"
