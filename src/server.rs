@@ -152,7 +152,7 @@ fn spawn_decision_flusher(ctx: app::domain::Ctx, background: Option<BackgroundWr
             if lanes.overruns() > overruns {
                 tracing::debug!(
                     "the CPU had no room for the low-priority decision writer; \
-                     writing at normal priority for the next {} flushes",
+                     writing at normal priority for the next {:?}",
                     app::domain::runtime::background_writer::FOREGROUND_AFTER_OVERRUN
                 );
             }

@@ -47,13 +47,12 @@ on_both_databases!(
 /// The decision recorder's own connection (SQLite files, Linux): its worker thread runs
 /// at the lowest priority, and every decision is written exactly once, whether the
 /// background write commits or overruns its budget and is redone through the pool.
-/// After an overrun the pool writes for a while, then the background is tried again.
+/// After an overrun the pool writes for a spell of time, then the background is tried
+/// again, however few flushes fell inside the spell.
 #[cfg(target_os = "linux")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_recorder_writes_at_low_priority_and_gives_way_without_losing_a_decision() {
-    use app::domain::runtime::background_writer::{
-        BackgroundWriter, FOREGROUND_AFTER_OVERRUN, Lanes,
-    };
+    use app::domain::runtime::background_writer::{BackgroundWriter, Lanes};
     use app::domain::runtime::thread_priority::{LOWEST, nice_of};
 
     let o = serve(TestApp::new(common::TestDb::sqlite()).await).await;
@@ -98,8 +97,10 @@ async fn the_recorder_writes_at_low_priority_and_gives_way_without_losing_a_deci
 
     // No room (a budget of nothing): the background write passes its deadline after its
     // first statement, is rolled back, and the pool writes the whole batch, once.
-    let mut lanes = lanes.with_budget(Duration::ZERO);
+    let spell = Duration::from_secs(3);
+    let mut lanes = lanes.with_budget(Duration::ZERO).with_foreground_for(spell);
     decide(100).await;
+    let overran = std::time::Instant::now();
     assert_eq!(
         log.flush_through(&ctx.db, &mut lanes, hub).await.unwrap(),
         100
@@ -107,8 +108,8 @@ async fn the_recorder_writes_at_low_priority_and_gives_way_without_losing_a_deci
     assert_eq!((lanes.written(), lanes.overruns()), (1, 1));
     assert_eq!(stored().await, 140);
 
-    // The pool keeps writing for the next flushes, then the background is tried again.
-    for round in 0..FOREGROUND_AFTER_OVERRUN {
+    // For the spell after it, the pool writes every flush...
+    for round in 0..3 {
         decide(1).await;
         assert_eq!(
             log.flush_through(&ctx.db, &mut lanes, hub).await.unwrap(),
@@ -116,16 +117,20 @@ async fn the_recorder_writes_at_low_priority_and_gives_way_without_losing_a_deci
         );
         assert_eq!(lanes.overruns(), 1, "round {round} went to the background");
     }
+    assert!(
+        overran.elapsed() < spell,
+        "the rounds above must fall inside the spell to show anything"
+    );
+    // ...and once it has passed, idle as it was (no flush in between), the background
+    // is tried again.
+    tokio::time::sleep(spell.saturating_sub(overran.elapsed())).await;
     decide(1).await;
     assert_eq!(
         log.flush_through(&ctx.db, &mut lanes, hub).await.unwrap(),
         1
     );
     assert_eq!(lanes.overruns(), 2, "the background was tried again");
-    assert_eq!(
-        stored().await,
-        140 + u64::from(FOREGROUND_AFTER_OVERRUN) + 1
-    );
+    assert_eq!(stored().await, 140 + 3 + 1);
     assert_eq!(log.dropped(), 0);
 }
 

@@ -9,13 +9,13 @@
 //! instead. Priority cannot be raised back without privilege, so when the core has no
 //! idle time (a background write overruns its budget) the write is rolled back and
 //! redone on the shared pool at normal priority, which keeps doing the writes for a
-//! while before the background connection is tried again: at saturation decisions are
-//! still written as fast as before, and the write lock is never held for long by a
-//! starved thread.
+//! while (counted in time, not in writes: idle seconds after a burst count too) before
+//! the background connection is tried again: at saturation decisions are still written
+//! as fast as before, and the write lock is never held for long by a starved thread.
 
 use sea_orm::{DatabaseConnection, DbErr};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use super::decision_log::FLUSH_EVERY;
 use super::thread_priority;
@@ -24,8 +24,11 @@ use crate::domain::db::{self, DatabaseUrl};
 /// The longest a background write may take before it gives way: one flush interval.
 /// At half of saturation the write takes a few hundred milliseconds of idle time.
 pub const BACKGROUND_BUDGET: Duration = FLUSH_EVERY;
-/// Flushes written at normal priority after a background write overran its budget.
-pub const FOREGROUND_AFTER_OVERRUN: u32 = 10;
+/// How long writes go through the pool at normal priority after a background write
+/// overran its budget. Counted in time so that a quiet spell after a burst ends it:
+/// counted in writes, an idle minute (no batch, no write) left the next ten batches of
+/// a lighter load at normal priority, taking the core from its requests again.
+pub const FOREGROUND_AFTER_OVERRUN: Duration = Duration::from_secs(10);
 
 /// The dedicated connection and its worker thread's name.
 #[derive(Debug)]
@@ -80,8 +83,10 @@ pub struct Lanes {
     background: Option<BackgroundWriter>,
     /// How long a background write may take (`BACKGROUND_BUDGET` unless set).
     budget: Duration,
-    /// Flushes left at normal priority since a background write overran.
-    foreground_left: u32,
+    /// How long writes stay at normal priority after an overrun.
+    foreground_for: Duration,
+    /// Until when writes go through the pool, after the last overrun.
+    foreground_until: Option<Instant>,
     overruns: u64,
     written: u64,
 }
@@ -91,7 +96,8 @@ impl Lanes {
         Self {
             background,
             budget: BACKGROUND_BUDGET,
-            foreground_left: 0,
+            foreground_for: FOREGROUND_AFTER_OVERRUN,
+            foreground_until: None,
             overruns: 0,
             written: 0,
         }
@@ -103,25 +109,45 @@ impl Lanes {
         self
     }
 
+    /// Another spell at normal priority after an overrun than `FOREGROUND_AFTER_OVERRUN`.
+    pub fn with_foreground_for(mut self, spell: Duration) -> Self {
+        self.foreground_for = spell;
+        self
+    }
+
     pub fn budget(&self) -> Duration {
         self.budget
     }
 
-    /// The background connection if this flush should try it, counting down the
-    /// flushes left at normal priority.
+    /// The background connection if a flush starting now should try it.
     pub async fn background(&mut self) -> Option<&DatabaseConnection> {
-        if self.foreground_left > 0 {
-            self.foreground_left -= 1;
+        if self.in_foreground(Instant::now()) {
             return None;
         }
         self.background.as_ref()?.lowered().await
     }
 
+    /// Whether writes at `now` still go through the pool after the last overrun.
+    fn in_foreground(&mut self, now: Instant) -> bool {
+        match self.foreground_until {
+            Some(until) if now < until => true,
+            Some(_) => {
+                self.foreground_until = None;
+                false
+            }
+            None => false,
+        }
+    }
+
     /// A background write overran its budget and was rolled back: the core has no idle
-    /// time, so the next flushes run at normal priority.
+    /// time, so writes run at normal priority for a while.
     pub fn overran(&mut self) {
+        self.overran_at(Instant::now());
+    }
+
+    fn overran_at(&mut self, now: Instant) {
         self.overruns += 1;
-        self.foreground_left = FOREGROUND_AFTER_OVERRUN;
+        self.foreground_until = Some(now + self.foreground_for);
     }
 
     /// A background write committed.
@@ -137,5 +163,35 @@ impl Lanes {
     /// Batches the background connection committed since the server started.
     pub fn written(&self) -> u64 {
         self.written
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn after_an_overrun_the_pool_writes_for_a_spell_of_time_idle_or_not() {
+        let mut lanes = Lanes::new(None);
+        let t0 = Instant::now();
+        assert!(!lanes.in_foreground(t0), "no overrun yet");
+        lanes.overran_at(t0);
+        assert!(lanes.in_foreground(t0));
+        // No flush in between: the spell still ends on time.
+        assert!(lanes.in_foreground(t0 + FOREGROUND_AFTER_OVERRUN - Duration::from_millis(1)));
+        assert!(!lanes.in_foreground(t0 + FOREGROUND_AFTER_OVERRUN));
+        assert!(!lanes.in_foreground(t0), "ended spells stay ended");
+        assert_eq!(lanes.overruns(), 1);
+    }
+
+    #[test]
+    fn another_overrun_starts_the_spell_again_from_its_own_time() {
+        let mut lanes = Lanes::new(None).with_foreground_for(Duration::from_secs(2));
+        let t0 = Instant::now();
+        lanes.overran_at(t0);
+        lanes.overran_at(t0 + Duration::from_secs(1));
+        assert!(lanes.in_foreground(t0 + Duration::from_millis(2_500)));
+        assert!(!lanes.in_foreground(t0 + Duration::from_secs(3)));
+        assert_eq!(lanes.overruns(), 2);
     }
 }
