@@ -100,11 +100,13 @@ async fn the_recorder_writes_at_low_priority_and_gives_way_without_losing_a_deci
     let spell = Duration::from_secs(3);
     let mut lanes = lanes.with_budget(Duration::ZERO).with_foreground_for(spell);
     decide(100).await;
-    let overran = std::time::Instant::now();
+    // The overrun, and so the spell's start, falls between these two instants.
+    let before_overrun = std::time::Instant::now();
     assert_eq!(
         log.flush_through(&ctx.db, &mut lanes, hub).await.unwrap(),
         100
     );
+    let after_overrun = std::time::Instant::now();
     assert_eq!((lanes.written(), lanes.overruns()), (1, 1));
     assert_eq!(stored().await, 140);
 
@@ -118,12 +120,12 @@ async fn the_recorder_writes_at_low_priority_and_gives_way_without_losing_a_deci
         assert_eq!(lanes.overruns(), 1, "round {round} went to the background");
     }
     assert!(
-        overran.elapsed() < spell,
+        before_overrun.elapsed() < spell,
         "the rounds above must fall inside the spell to show anything"
     );
-    // ...and once it has passed, idle as it was (no flush in between), the background
-    // is tried again.
-    tokio::time::sleep(spell.saturating_sub(overran.elapsed())).await;
+    // ...and once it has surely passed, idle as it was (no flush in between), the
+    // background is tried again.
+    tokio::time::sleep(spell.saturating_sub(after_overrun.elapsed())).await;
     decide(1).await;
     assert_eq!(
         log.flush_through(&ctx.db, &mut lanes, hub).await.unwrap(),
