@@ -120,8 +120,14 @@ fn spawn_last_used_flusher(ctx: app::domain::Ctx) {
 async fn background_writer(database: &DatabaseUrl) -> Option<BackgroundWriter> {
     match BackgroundWriter::open(database).await {
         Ok(Some(writer)) => {
+            let policy = if writer.idle() {
+                "SCHED_IDLE"
+            } else {
+                "nice 19"
+            };
             tracing::info!(
                 thread = writer.thread(),
+                policy,
                 "runtime decisions are written by a low-priority thread while the CPU has room"
             );
             Some(writer)
@@ -153,7 +159,7 @@ fn spawn_decision_flusher(ctx: app::domain::Ctx, background: Option<BackgroundWr
                 tracing::debug!(
                     "the CPU had no room for the low-priority decision writer; \
                      writing at normal priority for the next {:?}",
-                    app::domain::runtime::background_writer::FOREGROUND_AFTER_OVERRUN
+                    lanes.foreground_for()
                 );
             }
             let took = started.elapsed();

@@ -53,7 +53,7 @@ on_both_databases!(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_recorder_writes_at_low_priority_and_gives_way_without_losing_a_decision() {
     use app::domain::runtime::background_writer::{BackgroundWriter, Lanes};
-    use app::domain::runtime::thread_priority::{LOWEST, nice_of};
+    use app::domain::runtime::thread_priority::{LOWEST, is_idle, nice_of};
 
     let o = serve(TestApp::new(common::TestDb::sqlite()).await).await;
     let token = o.full_token(&o.space("Support")).await;
@@ -64,6 +64,10 @@ async fn the_recorder_writes_at_low_priority_and_gives_way_without_losing_a_deci
         .expect("a SQLite file gets a writer of its own");
     let thread = writer.thread().to_owned();
     assert_eq!(nice_of(&thread), Some(LOWEST));
+    assert!(
+        writer.idle(),
+        "SQLite's worker inherits SCHED_IDLE from the thread that opened it"
+    );
     let ctx = &o.app.ctx;
     let decide = |n: usize| {
         let (o, token, ava) = (&o, &token, &ava);
@@ -94,6 +98,7 @@ async fn the_recorder_writes_at_low_priority_and_gives_way_without_losing_a_deci
         Some(LOWEST),
         "still lowered after writing"
     );
+    assert_eq!(is_idle(&thread), Some(true), "and still idle");
 
     // No room (a budget of nothing): the background write passes its deadline after its
     // first statement, is rolled back, and the pool writes the whole batch, once.

@@ -93,7 +93,8 @@ pub async fn connect(url: &DatabaseUrl) -> Result<DatabaseConnection, DbErr> {
 
 /// A pool of exactly one SQLite connection, kept open for the server's life, whose
 /// worker thread is named `thread` (so that thread can be found and its priority
-/// lowered). `None` where there is no such thread to set apart: PostgreSQL does the work
+/// lowered) and is started by the thread that awaits this (so it inherits that
+/// thread's scheduling policy). `None` where there is no such thread to set apart: PostgreSQL does the work
 /// in its own processes, and another connection to in-memory SQLite would be another,
 /// empty, database.
 pub async fn connect_dedicated_sqlite(
@@ -104,8 +105,10 @@ pub async fn connect_dedicated_sqlite(
         return Ok(None);
     };
     let mut opts = options(url)?;
+    // No minimum: with one, the pool opens it from a task of its own, on whichever
+    // runtime thread runs that task, racing the open below.
     opts.max_connections(1)
-        .min_connections(1)
+        .min_connections(0)
         .idle_timeout(None::<Duration>)
         .max_lifetime(None::<Duration>)
         .map_sqlx_sqlite_opts(move |o| {

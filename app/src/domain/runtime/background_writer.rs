@@ -5,8 +5,9 @@
 //! normal priority that thread takes the core from the request workers in slices of a
 //! millisecond or more, once a second, while it writes the second's decisions: that is
 //! what lifts decisions' p99 at half of saturation above the machine's floor
-//! (docs/benchmarks.md, sessions 15 and 19). At nice 19 it runs in the core's idle time
-//! instead. Priority cannot be raised back without privilege, so when the core has no
+//! (docs/benchmarks.md, sessions 15 and 19). Under `SCHED_IDLE` (at nice 19 where that
+//! is refused) it runs in the core's idle time instead, and gives the core back as soon
+//! as a request worker wakes (session 21: p99 0.89× of nice 19 alone). Priority cannot be raised back without privilege, so when the core has no
 //! idle time (a background write overruns its budget) the write is rolled back and
 //! redone on the shared pool at normal priority, which keeps doing the writes for a
 //! while (counted in time, not in writes: idle seconds after a burst count too) before
@@ -46,7 +47,7 @@ impl BackgroundWriter {
         // Unique per writer, so lowering one never touches another's thread.
         let thread = format!("psn-rec-{}", OPENED.fetch_add(1, Ordering::Relaxed));
         debug_assert!(thread.len() <= thread_priority::NAME_MAX);
-        let Some(db) = db::connect_dedicated_sqlite(url, thread.clone()).await? else {
+        let Some(db) = open_from_idle_thread(url.clone(), thread.clone()).await? else {
             return Ok(None);
         };
         let writer = Self { db, thread };
@@ -75,6 +76,35 @@ impl BackgroundWriter {
     pub fn thread(&self) -> &str {
         &self.thread
     }
+
+    /// Whether the worker thread runs under `SCHED_IDLE` (else at nice 19 only).
+    pub fn idle(&self) -> bool {
+        thread_priority::is_idle(&self.thread) == Some(true)
+    }
+}
+
+/// Opens the connection from a thread of ours that first puts itself under `SCHED_IDLE`:
+/// SQLite's worker thread is started by the thread that opens the connection and
+/// inherits its policy, and no crate sets another thread's policy without `unsafe`. The
+/// runtime's handle drives the open there, so what the pool spawns still runs on the
+/// runtime. A connection the pool reopens later is started from a runtime thread, at
+/// normal policy: `lowered` then brings it to nice 19 only.
+async fn open_from_idle_thread(
+    url: DatabaseUrl,
+    thread: String,
+) -> Result<Option<DatabaseConnection>, DbErr> {
+    let runtime = tokio::runtime::Handle::current();
+    let (done, opened) = tokio::sync::oneshot::channel();
+    std::thread::Builder::new()
+        .name("psn-rec-open".into())
+        .spawn(move || {
+            thread_priority::idle_current();
+            let _ = done.send(runtime.block_on(db::connect_dedicated_sqlite(&url, thread)));
+        })
+        .map_err(|e| DbErr::Custom(format!("cannot start the recorder's opener thread: {e}")))?;
+    opened
+        .await
+        .map_err(|_| DbErr::Custom("the recorder's opener thread ended without an answer".into()))?
 }
 
 /// Which connection each flush writes through.
@@ -120,7 +150,7 @@ impl Lanes {
     }
 
     /// The background connection if a flush starting now should try it.
-    pub async fn background(&mut self) -> Option<&DatabaseConnection> {
+    pub async fn background(&self) -> Option<&DatabaseConnection> {
         if self.in_foreground(Instant::now()) {
             return None;
         }
@@ -128,15 +158,13 @@ impl Lanes {
     }
 
     /// Whether writes at `now` still go through the pool after the last overrun.
-    fn in_foreground(&mut self, now: Instant) -> bool {
-        match self.foreground_until {
-            Some(until) if now < until => true,
-            Some(_) => {
-                self.foreground_until = None;
-                false
-            }
-            None => false,
-        }
+    fn in_foreground(&self, now: Instant) -> bool {
+        self.foreground_until.is_some_and(|until| now < until)
+    }
+
+    /// How long writes stay at normal priority after an overrun.
+    pub fn foreground_for(&self) -> Duration {
+        self.foreground_for
     }
 
     /// A background write overran its budget and was rolled back: the core has no idle
@@ -180,7 +208,7 @@ mod tests {
         // No flush in between: the spell still ends on time.
         assert!(lanes.in_foreground(t0 + FOREGROUND_AFTER_OVERRUN - Duration::from_millis(1)));
         assert!(!lanes.in_foreground(t0 + FOREGROUND_AFTER_OVERRUN));
-        assert!(!lanes.in_foreground(t0), "ended spells stay ended");
+        assert!(!lanes.in_foreground(t0 + 2 * FOREGROUND_AFTER_OVERRUN));
         assert_eq!(lanes.overruns(), 1);
     }
 
