@@ -18,8 +18,11 @@ if ! command -v oha >/dev/null; then
   echo "   (installing oha, the fixed-rate load generator, into $PERSONA_TOOLS: a few minutes, once)"
   cargo install oha --version 1.16.0 --locked --root "$PERSONA_TOOLS" --target-dir "$PERSONA_CACHE/tool-build" >/dev/null
 fi
-# Compiled first, so nothing compiles while the server is being measured.
-cargo bench -p persona-console --bench runtime_seed --bench runtime_streams --no-run 2>/dev/null
+# Compiled first, so nothing compiles while the server is being measured; in a profile
+# of their own (Cargo.toml), so the server measured is the one `make build` made.
+built=$(sha256sum "$bin")
+cargo bench --profile bench-release -p persona-console --bench runtime_seed --bench runtime_streams --no-run 2>/dev/null
+[ "$(sha256sum "$bin")" = "$built" ] || { echo "bench-runtime: building the benches replaced $bin; run make build again" >&2; exit 1; }
 cores=$(nproc)
 pin_server=""; pin_load=""
 if [ "$cores" -ge 2 ] && command -v taskset >/dev/null; then pin_server="taskset -c 0"; pin_load="taskset -c 1"; fi
@@ -30,7 +33,7 @@ base="http://127.0.0.1:$port/api/runtime/v1"
 server=""
 nginx=""
 trap '[ -n "$server" ] && kill $server 2>/dev/null; [ -n "$nginx" ] && kill $nginx 2>/dev/null; rm -rf "$work"' EXIT
-PERSONA_BENCH_DB="$work/runtime.db" cargo bench -p persona-console --bench runtime_seed 2>/dev/null >"$work/seed.json"
+PERSONA_BENCH_DB="$work/runtime.db" cargo bench --profile bench-release -p persona-console --bench runtime_seed 2>/dev/null >"$work/seed.json"
 token=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["token"])' "$work/seed.json")
 persona=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["personas"][500])' "$work/seed.json")
 python3 - "$work" <<'PY'
@@ -154,5 +157,5 @@ echo "decisions_recorded_rows=$(rows) (written in batches, once a second)"
 
 echo "-- streams: change -> receipt over 1,000 streams; RSS with 10,000 idle streams"
 PERSONA_BENCH_URL="http://127.0.0.1:$port" PERSONA_BENCH_SEED="$work/seed.json" PERSONA_BENCH_SERVER_PID="$server" \
-  $pin_load cargo bench -p persona-console --bench runtime_streams 2>"$work/streams.err" | grep -E '^(stream|server)_' \
+  $pin_load cargo bench --profile bench-release -p persona-console --bench runtime_streams 2>"$work/streams.err" | grep -E '^(stream|server)_' \
   || { echo "streams benchmark failed:" >&2; tail -5 "$work/streams.err" >&2; exit 1; }

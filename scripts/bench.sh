@@ -10,13 +10,13 @@ bin="$CARGO_TARGET_DIR/release/persona-console"
 command -v brotli >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq brotli >/dev/null; }
 
 echo "== login verify (argon2id m=19456,t=2,p=1; median of 20)"
-cargo bench -p persona-console --bench login_verify 2>/dev/null | grep login_verify
+cargo bench --profile bench-release -p persona-console --bench login_verify 2>/dev/null | grep login_verify
 
 echo "== verify-audit throughput (one tenant's chain of 1,000,000 entries, SQLite)"
-cargo bench -p persona-console --bench verify_audit 2>/dev/null | grep verify_audit
+cargo bench --profile bench-release -p persona-console --bench verify_audit 2>/dev/null | grep verify_audit
 
 echo "== console pages at scale (10,000 personas, 1,000,000 audit entries, SQLite; SSR server time)"
-cargo bench -p persona-console --bench console_pages 2>/dev/null | grep '^page='
+cargo bench --profile bench-release -p persona-console --bench console_pages 2>/dev/null | grep '^page='
 
 echo "== login page: TTFB at a fixed 20 requests/s for 15 s (one client, loopback)"
 work=$(mktemp -d)
@@ -36,10 +36,10 @@ sort -n "$work/ttfb.txt" | awk '{ v[NR] = $1 * 1000 } END {
   printf "login_page_ttfb_ms p50=%.2f p99=%.2f max=%.2f n=%d\n", v[int(NR*0.5)], v[int(NR*0.99)], v[NR], NR }'
 
 echo "== decision rule alone (criterion; 100 grants)"
-cargo bench -p persona-console --bench decide 2>/dev/null | grep -E '^decide|time:'
+cargo bench --profile bench-release -p persona-console --bench decide 2>/dev/null | grep -E '^decide|time:'
 
 echo "== buyer evaluation (one space of 1,000 personas x 5 grants, SQLite; 200 runs after 20 warm-ups)"
-cargo bench -p persona-console --bench evaluation 2>/dev/null | grep -E '^(evaluation_full|readiness_gate)'
+cargo bench --profile bench-release -p persona-console --bench evaluation 2>/dev/null | grep -E '^(evaluation_full|readiness_gate)'
 
 echo "== runtime API under load (1,000 personas x 100 grants, SQLite; server on core 0, generator on core 1)"
 bash scripts/bench-runtime.sh
